@@ -1,0 +1,19 @@
+# psi_sale development commands: see README.rst.
+PYTHON ?= python3
+
+.PHONY: run test stop lint pot
+
+run:  ## serve the demo database psi_demo on http://localhost:8069 (admin/admin)
+	@$(PYTHON) tools/psi.py run
+
+test:  ## lint, then run psi_sale's tests on a fresh throwaway database
+	@$(PYTHON) tools/psi.py test
+
+lint:  ## run the pre-commit hooks only
+	@$(PYTHON) tools/psi.py lint
+
+stop:  ## stop the throwaway PostgreSQL started by run or test
+	@$(PYTHON) tools/psi.py stop
+
+pot:  ## export psi_sale/i18n/psi_sale.pot and merge it into the .po files
+	@$(PYTHON) tools/psi.py pot

@@ -1,0 +1,34 @@
+# Copyright 2026 PSI
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "PSI Sale",
+    "summary": "Lead to invoice for service companies: opportunity, quotation, "
+    "e-signed order, project and tasks, invoicing in days",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "license": "LGPL-3",
+    "author": "PSI",
+    "website": "https://github.com/psi-erp/psi_sale",
+    "maintainers": ["psi-erp"],
+    "depends": [
+        "crm",
+        "sale_crm",
+        "sale_management",
+        "sale_project",
+        "sale_timesheet",
+    ],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/psi_sale_security.xml",
+        "data/utm_data.xml",
+        "data/crm_stage_data.xml",
+        "data/mail_activity_plan_data.xml",
+        "views/crm_tag_views.xml",
+        "views/crm_stage_views.xml",
+        "views/crm_lead_views.xml",
+        "views/psi_sale_menus.xml",
+    ],
+    "demo": [],
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,44 @@
+import io
+import os
+
+import polib
+
+from odoo.modules.module import get_module_path
+from odoo.tests import TransactionCase, tagged
+from odoo.tools.translate import trans_export
+
+
+@tagged("post_install", "-at_install")
+class TestI18n(TransactionCase):
+    """French first: the .pot is current and fr.po translates all of it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.i18n = os.path.join(get_module_path("psi_sale"), "i18n")
+
+    def _msgids(self, po):
+        return {entry.msgid for entry in po if not entry.obsolete}
+
+    def test_pot_is_current(self):
+        buffer = io.BytesIO()
+        trans_export(None, ["psi_sale"], buffer, "po", self.env.cr)
+        exported = polib.pofile(buffer.getvalue().decode())
+        shipped = polib.pofile(os.path.join(self.i18n, "psi_sale.pot"))
+        self.assertEqual(
+            self._msgids(exported) ^ self._msgids(shipped),
+            set(),
+            "i18n/psi_sale.pot is stale: run `make pot`",
+        )
+
+    def test_french_is_complete(self):
+        shipped = polib.pofile(os.path.join(self.i18n, "psi_sale.pot"))
+        french = polib.pofile(os.path.join(self.i18n, "fr.po"))
+        translated = {
+            entry.msgid
+            for entry in french
+            if entry.msgstr and "fuzzy" not in entry.flags
+        }
+        self.assertEqual(
+            self._msgids(shipped) - translated, set(), "untranslated in fr.po"
+        )

@@ -1,0 +1,49 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(TransactionCase):
+    """The addon installs with its dependencies; its menus and views load."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.module = cls.env["ir.module.module"].search([("name", "=", "psi_sale")])
+        cls.module_data = cls.env["ir.model.data"].search([("module", "=", "psi_sale")])
+
+    def _records(self, model):
+        ids = self.module_data.filtered(lambda data: data.model == model).mapped(
+            "res_id"
+        )
+        return self.env[model].browse(ids)
+
+    def test_installed_with_its_dependencies(self):
+        self.assertEqual(self.module.state, "installed")
+        self.assertTrue(self.module.application, "listed among the Apps")
+        dependencies = self.module.dependencies_id
+        self.assertLessEqual(
+            {"crm", "sale_crm", "sale_management", "sale_project", "sale_timesheet"},
+            set(dependencies.mapped("name")),
+        )
+        self.assertEqual(set(dependencies.depend_id.mapped("state")), {"installed"})
+
+    def test_every_view_renders(self):
+        views = self._records("ir.ui.view").filtered(lambda view: view.type != "qweb")
+        self.assertTrue(views, "psi_sale ships views")
+        for view in views:
+            with self.subTest(view=view.xml_id):
+                root = view
+                while root.mode == "extension":
+                    root = root.inherit_id
+                result = self.env[view.model].get_views([(root.id, view.type)])
+                arch = result["views"][view.type]["arch"]
+                self.assertTrue(arch.startswith(f"<{view.type}"), arch[:80])
+
+    def test_every_menu_opens(self):
+        menus = self._records("ir.ui.menu")
+        visible = self.env["ir.ui.menu"].load_menus(debug=False)
+        for menu in menus:
+            with self.subTest(menu=menu.complete_name):
+                self.assertIn(menu.id, visible, "the menu is shown to the admin")
+                if menu.action:
+                    self.assertTrue(menu.action.exists())

@@ -1,0 +1,431 @@
+"""Development commands of psi_sale: serve the demo, run the tests, stop.
+
+    python3 tools/psi.py run     # demo database psi_demo on http://localhost:8069
+    python3 tools/psi.py test    # lint, then psi_sale's tests on a fresh database
+    python3 tools/psi.py stop    # stop the throwaway PostgreSQL, if running
+
+The Makefile calls these; see README.rst. Odoo 18.0 is looked for as the
+``odoo`` package importable by this Python, or in the source tree ``ODOO_SRC``.
+PostgreSQL is the server of the usual ``PG*`` variables when ``PGHOST`` or
+``PGPORT`` is set, otherwise a throwaway cluster of this checkout in ``.pg/``.
+"""
+
+import argparse
+import glob
+import hashlib
+import json
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VAR = os.path.join(ROOT, "var")
+PG_DIR = os.path.join(ROOT, ".pg")
+PG_OS_USER = os.environ.get("PSI_PG_OS_USER", "postgres")
+PG_ROLE = "odoo"
+PG_FIRST_PORT = int(os.environ.get("PSI_PGPORT", "54329"))
+DEMO_DB = os.environ.get("PSI_DEMO_DB", "psi_demo")
+TEST_DB = os.environ.get("PSI_TEST_DB", "psi_test")
+ADDONS = ["psi_sale"]
+
+
+def die(message):
+    print(f"psi_sale: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def log(message):
+    print(f"psi_sale: {message}", file=sys.stderr, flush=True)
+
+
+# Odoo -----------------------------------------------------------------------
+
+
+def find_odoo():
+    """Return (environment for Odoo's process, addons path) or stop."""
+    env = dict(os.environ)
+    src = os.environ.get("ODOO_SRC")
+    if src:
+        src = os.path.abspath(src)
+        if not os.path.isfile(os.path.join(src, "odoo", "release.py")):
+            die(f"ODOO_SRC={src} is not an Odoo source tree (no odoo/release.py)")
+        sys.path.insert(0, src)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
+    try:
+        import odoo.release  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        die(
+            f"Odoo 18.0 is not importable by {sys.executable}: install it "
+            "(pip install -e /path/to/odoo) or give its source tree with "
+            "ODOO_SRC=/path/to/odoo"
+        )
+    if tuple(odoo.release.version_info[:2]) != (18, 0):
+        die(f"Odoo 18.0 is needed, {odoo.release.version} found in {odoo.__path__[0]}")
+    odoo_dir = os.path.dirname(odoo.__path__[0])
+    addons = [os.path.join(odoo_dir, "odoo", "addons")]
+    if os.path.isdir(os.path.join(odoo_dir, "addons")):
+        addons.append(os.path.join(odoo_dir, "addons"))
+    return env, ",".join(addons + [ROOT])
+
+
+# PostgreSQL -----------------------------------------------------------------
+
+
+def external_pg():
+    return bool(os.environ.get("PGHOST") or os.environ.get("PGPORT"))
+
+
+def pg_bin(name):
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = glob.glob(f"/usr/lib/postgresql/*/bin/{name}")
+    candidates.sort(key=lambda path: int(path.split("/")[4]), reverse=True)
+    if not candidates:
+        die(
+            f"PostgreSQL's {name} was not found: install PostgreSQL 13 or newer "
+            "(apt-get install postgresql) or point PGHOST/PGPORT/PGUSER at a server"
+        )
+    return candidates[0]
+
+
+def as_pg_user(command):
+    """PostgreSQL refuses to run as root: run it as an ordinary user then."""
+    if os.geteuid() != 0:
+        return command
+    return ["runuser", "-u", PG_OS_USER, "--"] + command
+
+
+def ensure_pg_user():
+    try:
+        pwd.getpwnam(PG_OS_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--user-group", "--no-create-home", PG_OS_USER],
+            check=True,
+        )
+
+
+def pg_dir():
+    """The cluster's folder: .pg/ in the checkout, or a folder it links to.
+
+    When run as root, the cluster belongs to PG_OS_USER; if that user cannot
+    reach the checkout (e.g. under /root), .pg links to a folder it can reach.
+    """
+    if os.path.isdir(PG_DIR):
+        return os.path.realpath(PG_DIR)
+    os.makedirs(PG_DIR)
+    if os.geteuid() == 0:
+        ensure_pg_user()
+        shutil.chown(PG_DIR, PG_OS_USER)
+        reachable = subprocess.run(as_pg_user(["test", "-w", PG_DIR]), check=False)
+        if reachable.returncode:
+            os.rmdir(PG_DIR)
+            key = hashlib.sha1(ROOT.encode()).hexdigest()[:10]
+            target = f"/var/tmp/psi_sale-pg-{key}"
+            os.makedirs(target, exist_ok=True)
+            shutil.chown(target, PG_OS_USER)
+            os.symlink(target, PG_DIR)
+    return os.path.realpath(PG_DIR)
+
+
+def pg_running(data):
+    if not os.path.isfile(os.path.join(data, "PG_VERSION")):
+        return False
+    status = subprocess.run(
+        as_pg_user([pg_bin("pg_ctl"), "status", "-D", data]),
+        capture_output=True,
+        check=False,
+    )
+    return status.returncode == 0
+
+
+def port_free(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def pg_start():
+    """Start the throwaway cluster if needed; return (db args, started)."""
+    initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
+    folder = pg_dir()
+    data = os.path.join(folder, "data")
+    port_file = os.path.join(folder, "port")
+    if pg_running(data):
+        with open(port_file, encoding="utf-8") as port_in:
+            return pg_args(int(port_in.read())), False
+    if not os.path.isfile(os.path.join(data, "PG_VERSION")):
+        log(f"creating a throwaway PostgreSQL cluster in {folder}")
+        subprocess.run(
+            as_pg_user(
+                [initdb, "-D", data, "-U", PG_ROLE, "--auth=trust", "-E", "UTF8"]
+                + ["--locale=C.UTF-8", "--no-instructions"]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    port = PG_FIRST_PORT
+    while not port_free(port):
+        port += 1
+    options = (
+        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories="
+        # a throwaway cluster: durability is not needed, speed is
+        " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    )
+    log(f"starting PostgreSQL on 127.0.0.1:{port}")
+    subprocess.run(
+        as_pg_user(
+            [pg_ctl, "start", "-w", "-D", data, "-o", options]
+            + ["-l", os.path.join(folder, "postgresql.log")]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    with open(port_file, "w", encoding="utf-8") as port_out:
+        port_out.write(str(port))
+    return pg_args(port), True
+
+
+def pg_args(port):
+    return ["--db_host=127.0.0.1", f"--db_port={port}", f"--db_user={PG_ROLE}"]
+
+
+def pg_stop():
+    if not os.path.isdir(PG_DIR):
+        return
+    data = os.path.join(os.path.realpath(PG_DIR), "data")
+    if pg_running(data):
+        subprocess.run(
+            as_pg_user([pg_bin("pg_ctl"), "stop", "-w", "-m", "fast", "-D", data]),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        log("PostgreSQL stopped")
+
+
+def connection_kwargs(db_args):
+    kwargs = {"dbname": "postgres"}
+    for arg in db_args:
+        key, value = arg[2:].split("=", 1)
+        kwargs[{"db_host": "host", "db_port": "port", "db_user": "user"}[key]] = value
+    return kwargs
+
+
+def sql(db_args, query, params=()):
+    import psycopg2  # pylint: disable=import-outside-toplevel
+
+    connection = psycopg2.connect(**connection_kwargs(db_args))
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            return cursor.fetchall() if cursor.description else None
+    finally:
+        connection.close()
+
+
+def postgres():
+    """Database arguments for Odoo, starting the throwaway cluster if needed."""
+    if external_pg():
+        return [], False
+    return pg_start()
+
+
+# Commands -------------------------------------------------------------------
+
+
+def common_args(addons_path, db_args):
+    return [
+        f"--addons-path={addons_path}",
+        f"--data-dir={os.path.join(VAR, 'data')}",
+        "--max-cron-threads=0",
+    ] + db_args
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def module_installed(db_args, dbname):
+    exists = sql(db_args, "SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
+    if not exists:
+        return False
+    kwargs = connection_kwargs(db_args)
+    kwargs["dbname"] = dbname
+    import psycopg2  # pylint: disable=import-outside-toplevel
+
+    connection = psycopg2.connect(**kwargs)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT to_regclass('ir_module_module') IS NOT NULL"
+                " AND EXISTS(SELECT 1 FROM ir_module_module"
+                " WHERE name = 'psi_sale' AND state = 'installed')"
+            )
+            return cursor.fetchone()[0]
+    finally:
+        connection.close()
+
+
+def cmd_run(options):
+    env, addons_path = find_odoo()
+    db_args, _started = postgres()
+    args = common_args(addons_path, db_args) + [
+        f"--database={DEMO_DB}",
+        f"--db-filter=^{DEMO_DB}$",
+        f"--http-port={options.port}",
+    ]
+    if options.update or not module_installed(db_args, DEMO_DB):
+        log(f"installing psi_sale with demo data in database {DEMO_DB}")
+        args += ["--init=psi_sale", "--load-language=fr_FR"]
+    log(f"serving {DEMO_DB} on http://localhost:{options.port} (admin/admin)")
+    os.execvpe(sys.executable, [sys.executable, "-m", "odoo"] + args, env)
+
+
+def cmd_test(options):
+    env, addons_path = find_odoo()
+    db_args, started = postgres()
+    if not options.no_lint and lint():
+        print("0 passed, 1 failed")
+        return 1
+    os.makedirs(VAR, exist_ok=True)
+    result_path = os.path.join(VAR, "test-result.json")
+    if os.path.exists(result_path):
+        os.remove(result_path)
+    drop_database(db_args, TEST_DB)
+    args = common_args(addons_path, db_args) + [
+        f"--database={TEST_DB}",
+        f"--init={','.join(ADDONS)}",
+        "--test-enable",
+        f"--test-tags={options.test_tags}",
+        "--stop-after-init",
+        f"--http-port={free_port()}",
+        "--log-level=test",
+        "--load-language=fr_FR",
+    ]
+    command = [sys.executable, os.path.join(ROOT, "tools", "odoo_test.py")]
+    command += [result_path, os.path.join(ROOT, "tools", "log_ignore.txt"), "--"]
+    subprocess.run(command + args, env=env, check=False)
+    if not options.keep:
+        drop_database(db_args, TEST_DB)
+    if started:
+        pg_stop()
+    return report(result_path)
+
+
+def cmd_pot(_options):
+    """Export psi_sale's terms to i18n/psi_sale.pot, merge them into fr.po."""
+    env, addons_path = find_odoo()
+    db_args, started = postgres()
+    dbname = "psi_i18n"
+    drop_database(db_args, dbname)
+    odoo = [sys.executable, "-m", "odoo"] + common_args(addons_path, db_args)
+    odoo += [f"--database={dbname}", "--log-level=warn", "--stop-after-init"]
+    i18n = os.path.join(ROOT, "psi_sale", "i18n")
+    pot = os.path.join(i18n, "psi_sale.pot")
+    try:
+        subprocess.run(odoo + ["--init=psi_sale"], env=env, check=True)
+        subprocess.run(
+            odoo + [f"--i18n-export={pot}", "--modules=psi_sale"], env=env, check=True
+        )
+    finally:
+        drop_database(db_args, dbname)
+        if started:
+            pg_stop()
+    for po in glob.glob(os.path.join(i18n, "*.po")):
+        subprocess.run(
+            ["msgmerge", "--quiet", "--update", "--no-fuzzy-matching", "--backup=none"]
+            + [po, pot],
+            check=True,
+        )
+        log(f"{os.path.relpath(po, ROOT)} merged: translate its new entries")
+
+
+def report(result_path):
+    """Print the unexpected log records, then the closing line; return rc."""
+    if not os.path.exists(result_path):
+        print("0 passed, 1 failed")
+        return 1
+    with open(result_path, encoding="utf-8") as result_file:
+        result = json.load(result_file)
+    failed = result["failures"] + result["errors"]
+    passed = max(result["run"] - result["skipped"] - failed, 0)
+    for line in result["unexpected_log"]:
+        print(f"checklog: {line}")
+    run_broken = result["rc"] != 0 or result["unexpected_log"] or not result["run"]
+    if run_broken and not failed:
+        print(
+            "checklog: the run failed outside the tests (install error, "
+            "unexpected log record or no test run): counted as one failure"
+        )
+        failed = 1
+    closing = f"{passed} passed, {failed} failed"
+    if result["skipped"]:
+        closing += f", {result['skipped']} skipped"
+    print(closing, flush=True)
+    return 1 if failed else 0
+
+
+def drop_database(db_args, dbname):
+    sql(db_args, f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+    shutil.rmtree(os.path.join(VAR, "data", "filestore", dbname), ignore_errors=True)
+
+
+def lint():
+    venv = os.path.join(ROOT, ".venv")
+    requirements = os.path.join(ROOT, "requirements-dev.txt")
+    with open(requirements, "rb") as requirements_file:
+        digest = hashlib.sha1(requirements_file.read()).hexdigest()
+    stamp = os.path.join(venv, "requirements.sha1")
+    if not os.path.exists(stamp) or open(stamp, encoding="utf-8").read() != digest:
+        log("installing the development tools in .venv")
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        pip = [os.path.join(venv, "bin", "python"), "-m", "pip", "install", "-q"]
+        subprocess.run(pip + ["-r", requirements], check=True)
+        with open(stamp, "w", encoding="utf-8") as stamp_file:
+            stamp_file.write(digest)
+    log("running the lint hooks (pre-commit)")
+    hooks = subprocess.run(
+        [os.path.join(venv, "bin", "pre-commit"), "run", "--all-files"]
+        + ["--show-diff-on-failure", "--color=never"],
+        cwd=ROOT,
+        check=False,
+    )
+    return hooks.returncode
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="serve the demo database")
+    run.add_argument(
+        "--port", type=int, default=int(os.environ.get("PSI_HTTP_PORT", 8069))
+    )
+    run.add_argument("--update", action="store_true", help="update psi_sale first")
+    test = commands.add_parser("test", help="lint and run psi_sale's tests")
+    test.add_argument("--test-tags", default=os.environ.get("TEST_TAGS") or "/psi_sale")
+    test.add_argument("--no-lint", action="store_true")
+    test.add_argument("--keep", action="store_true", help="keep the test database")
+    commands.add_parser("lint", help="run the lint hooks only")
+    commands.add_parser("pot", help="export i18n/psi_sale.pot and merge fr.po")
+    commands.add_parser("stop", help="stop the throwaway PostgreSQL")
+    options = parser.parse_args()
+    if options.command == "run":
+        cmd_run(options)
+    elif options.command == "test":
+        sys.exit(cmd_test(options))
+    elif options.command == "lint":
+        sys.exit(lint())
+    elif options.command == "pot":
+        cmd_pot(options)
+    else:
+        pg_stop()
+
+
+if __name__ == "__main__":
+    main()

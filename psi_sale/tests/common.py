@@ -57,3 +57,88 @@ class PsiCrmCommon(BaseCommon):
             }
         )
         cls.tag_plain = cls.env["crm.tag"].create({"name": "VIP"})
+
+
+class PsiTimesheetCommon(BaseCommon):
+    """A consulting day sold at 600, delivered on timesheets, one task per line."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a = cls.env.company
+        cls.company_a.timesheet_hours_per_day = 7
+        cls.uom_day = cls.env.ref("uom.product_uom_day")
+        cls.uom_hour = cls.env.ref("uom.product_uom_hour")
+        service = {
+            "type": "service",
+            "invoice_policy": "delivery",
+            "service_type": "timesheet",
+            "service_tracking": "task_in_project",
+            "taxes_id": [Command.clear()],
+        }
+        cls.product_consulting = cls.env["product.product"].create(
+            dict(
+                service,
+                name="Jour de conseil",
+                list_price=600,
+                uom_id=cls.uom_day.id,
+                uom_po_id=cls.uom_day.id,
+            )
+        )
+        cls.product_hourly = cls.env["product.product"].create(
+            dict(
+                service,
+                name="Heure de support",
+                list_price=90,
+                uom_id=cls.uom_hour.id,
+                uom_po_id=cls.uom_hour.id,
+            )
+        )
+        cls.customer = cls.env["res.partner"].create({"name": "Durand Industrie"})
+        cls.employee_1, cls.employee_2 = cls.env["hr.employee"].create(
+            [{"name": "Camille Martin"}, {"name": "Louis Bernard"}]
+        )
+
+    @classmethod
+    def _confirmed_order(cls, product=None, quantity=10, partner=None, company=None):
+        company = company or cls.company_a
+        order = (
+            cls.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": (partner or cls.customer).id,
+                    "company_id": company.id,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": (product or cls.product_consulting).id,
+                                "product_uom_qty": quantity,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        order.action_confirm()
+        return order
+
+    @classmethod
+    def _log(cls, line, *hours_by_employee):
+        """Log time on the line's task: (employee, hours) pairs."""
+        return (
+            cls.env["account.analytic.line"]
+            .with_company(line.company_id)
+            .create(
+                [
+                    {
+                        "name": "Atelier",
+                        "project_id": line.task_id.project_id.id,
+                        "task_id": line.task_id.id,
+                        "employee_id": employee.id,
+                        "unit_amount": hours,
+                    }
+                    for employee, hours in hours_by_employee
+                ]
+            )
+        )

@@ -7,5 +7,6 @@ from . import crm_stage
 from . import crm_lead
 from . import sale_order
 from . import sale_order_line
+from . import project_task_type
 from . import project_task
 from . import account_move_line

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 
 
 class CrmLead(models.Model):
@@ -122,6 +123,45 @@ class CrmLead(models.Model):
             dict(vals, probability=stage.default_probability)
         )
 
+    def _prepare_opportunity_quotation_context(self):
+        """The quotation also gets the contact person, the description as
+        internal note, and the offers of the offer categories."""
+        context = super()._prepare_opportunity_quotation_context()
+        context.update(
+            default_partner_id=self._quotation_partner().id,
+            default_internal_note=self.description,
+            psi_offer_lines=True,
+        )
+        return context
+
+    def _update_revenues_from_so(self, order):
+        """Raise the expected revenue to the largest untaxed total of the sent
+        or confirmed quotations, converted in the opportunity's currency (stock
+        Odoo only considers the confirmed order, in the same currency)."""
+        result = super()._update_revenues_from_so(order)
+        for opportunity in self:
+            currency = opportunity.company_currency or self.env.company.currency_id
+            amounts = [
+                quotation.currency_id._convert(
+                    quotation.amount_untaxed,
+                    currency,
+                    quotation.company_id,
+                    quotation.date_order or fields.Date.context_today(self),
+                )
+                for quotation in opportunity.order_ids | order
+                if quotation.state in ("sent", "sale")
+            ]
+            largest = max(amounts, default=0.0)
+            if currency.compare_amounts(largest, opportunity.expected_revenue) > 0:
+                opportunity.expected_revenue = largest
+                opportunity._track_set_log_message(
+                    self.env._(
+                        "Expected revenue raised to the largest sent or confirmed "
+                        "quotation."
+                    )
+                )
+        return result
+
     def _stage_find(self, team_id=False, domain=None, order="sequence, id", limit=1):
         """Only the stages shared or of the leads' company (else the current one)."""
         companies = self.company_id or self.env.company
@@ -138,6 +178,73 @@ class CrmLead(models.Model):
         if self.type != "opportunity":
             return required.browse()
         return required.filtered(lambda field: not self[field.name])
+
+    def _quotation_partner(self):
+        """The contact person named on the opportunity, when the customer is a
+        company that has them as contact; else the customer."""
+        self.ensure_one()
+        partner = self.partner_id
+        name = (self.contact_name or "").strip().lower()
+        if partner.is_company and name:
+            contact = partner.child_ids.filtered(
+                lambda child: (child.name or "").strip().lower() == name
+            )
+            return contact[:1] or partner
+        return partner
+
+    def _prepare_quotation_offer_values(self, company):
+        """Order lines (a section per offer category, a line per offer) or
+        optional products for a quotation of ``company``, as the company
+        prefers; offers that cannot be sold there are skipped with a note."""
+        self.ensure_one()
+        mode = company.quotation_offer_lines
+        if mode == "none":
+            return {}
+        lines, options = [], []
+        for category in self.offer_category_ids:
+            if mode == "lines":
+                lines.append(
+                    Command.create(
+                        {"display_type": "line_section", "name": category.name}
+                    )
+                )
+            offers = category.with_context(active_test=False).offer_product_ids
+            for product in offers:
+                refusal = self._offer_refusal(product, company)
+                if refusal:
+                    lines.append(
+                        Command.create({"display_type": "line_note", "name": refusal})
+                    )
+                elif mode == "lines":
+                    lines.append(
+                        Command.create({"product_id": product.id, "product_uom_qty": 1})
+                    )
+                else:
+                    options.append(
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "quantity": 1,
+                                "uom_id": product.uom_id.id,
+                            }
+                        )
+                    )
+        values = {"order_line": lines, "sale_order_option_ids": options}
+        return {field: commands for field, commands in values.items() if commands}
+
+    def _offer_refusal(self, product, company):
+        """Why ``product`` cannot be offered on a quotation of ``company``."""
+        if not product.active or not product.sale_ok:
+            return self.env._(
+                "Offer %(product)s is not proposed: it cannot be sold.",
+                product=product.display_name,
+            )
+        if product.company_id and product.company_id != company:
+            return self.env._(
+                "Offer %(product)s is not proposed: it belongs to another company.",
+                product=product.display_name,
+            )
+        return False
 
     def _set_stage_probability(self):
         """Give each lead the default probability of the stage it is in."""

@@ -50,6 +50,26 @@ class ResCompany(models.Model):
         help="Default rounding (up) of the days delivered on timesheets.",
     )
 
+    quotation_offer_lines = fields.Selection(
+        [
+            ("lines", "Order lines"),
+            ("optional", "Optional products"),
+            ("none", "Nothing"),
+        ],
+        string="Offers on Quotations",
+        default="lines",
+        required=True,
+        help="What a quotation made from an opportunity gets from its offer "
+        "categories: one section per category with a line per offer, the offers "
+        "as optional products, or nothing.",
+    )
+    opportunity_won_on_order_confirm = fields.Boolean(
+        string="Won on Order Confirmation",
+        default=True,
+        help="Confirming a quotation (or its signature by the customer) marks "
+        "its opportunity won.",
+    )
+
     @api.depends("resource_calendar_id")
     def _compute_timesheet_hours_per_day(self):
         for company in self:

@@ -10,3 +10,9 @@ class ResConfigSettings(models.TransientModel):
     timesheet_day_rounding = fields.Selection(
         related="company_id.timesheet_day_rounding", readonly=False
     )
+    quotation_offer_lines = fields.Selection(
+        related="company_id.quotation_offer_lines", readonly=False
+    )
+    opportunity_won_on_order_confirm = fields.Boolean(
+        related="company_id.opportunity_won_on_order_confirm", readonly=False
+    )

@@ -32,6 +32,83 @@ class SaleOrder(models.Model):
         help="Rounding (up) of the days delivered on timesheets.",
     )
 
+    internal_note = fields.Html(
+        help="For the team only: neither printed nor shown to the customer.",
+    )
+    # the tracking cockpit ("Suivi" tab), untaxed, in the order's currency
+    tracking_line_ids = fields.One2many(
+        "sale.order.line",
+        "order_id",
+        string="Tracked Lines",
+        domain=[("display_type", "=", False), ("is_downpayment", "=", False)],
+        readonly=True,
+    )
+    untaxed_amount_delivered = fields.Monetary(
+        string="Delivered Amount",
+        compute="_compute_tracking_amounts",
+        compute_sudo=True,
+        help="Value of the delivered quantities, untaxed.",
+    )
+    untaxed_amount_invoiced = fields.Monetary(
+        string="Invoiced Amount",
+        compute="_compute_tracking_amounts",
+        compute_sudo=True,
+        help="Untaxed amount of the posted invoices of the order's lines (credit "
+        "notes deducted), down payments apart.",
+    )
+    untaxed_amount_to_invoice = fields.Monetary(
+        string="Amount to Invoice",
+        compute="_compute_tracking_amounts",
+        compute_sudo=True,
+        help="Untaxed amount that the order's lines may invoice now (delivered, or "
+        "ordered, and not invoiced yet), before down payments are deducted.",
+    )
+    downpayment_amount_invoiced = fields.Monetary(
+        string="Down Payments Invoiced",
+        compute="_compute_tracking_amounts",
+        compute_sudo=True,
+        help="Untaxed amount of the posted down payment invoices (credit notes "
+        "deducted).",
+    )
+    downpayment_amount_to_deduct = fields.Monetary(
+        string="Down Payments to Deduct",
+        compute="_compute_tracking_amounts",
+        compute_sudo=True,
+        help="Down payments invoiced and not deducted from a regular invoice yet.",
+    )
+    delivered_percentage = fields.Float(
+        string="Delivered (%)",
+        compute="_compute_tracking_amounts",
+        compute_sudo=True,
+        help="Delivered amount, in percentage of the untaxed amount ordered.",
+    )
+    invoiced_percentage = fields.Float(
+        string="Invoiced (%)",
+        compute="_compute_tracking_amounts",
+        compute_sudo=True,
+        help="Invoiced amount and down payments still to deduct, in percentage of "
+        "the untaxed amount ordered.",
+    )
+
+    @api.model
+    def default_get(self, fields_list):
+        """A quotation made from an opportunity gets its offers."""
+        values = super().default_get(fields_list)
+        opportunity = self.env["crm.lead"].browse(values.get("opportunity_id"))
+        if self.env.context.get("psi_offer_lines") and opportunity:
+            company = self.env["res.company"].browse(values.get("company_id"))
+            offers = opportunity._prepare_quotation_offer_values(
+                company or self.env.company
+            )
+            values.update(
+                {
+                    field: commands
+                    for field, commands in offers.items()
+                    if field in fields_list
+                }
+            )
+        return values
+
     @api.depends("partner_id", "company_id")
     def _compute_hours_per_day(self):
         for order in self:
@@ -50,6 +127,44 @@ class SaleOrder(models.Model):
                 continue
             order.day_rounding = order.company_id.timesheet_day_rounding or "none"
 
+    @api.depends(
+        "amount_untaxed",
+        "order_line.qty_delivered",
+        "order_line.untaxed_amount_invoiced",
+        "order_line.untaxed_amount_to_invoice",
+    )
+    def _compute_tracking_amounts(self):
+        for order in self:
+            lines = order.order_line.filtered(lambda line: not line.display_type)
+            regular = lines.filtered(lambda line: not line.is_downpayment)
+            downpayments = lines - regular
+            order.untaxed_amount_delivered = order.currency_id.round(
+                sum(line._get_untaxed_amount_delivered() for line in regular)
+            )
+            order.untaxed_amount_invoiced = sum(
+                regular.mapped("untaxed_amount_invoiced")
+            )
+            order.untaxed_amount_to_invoice = sum(
+                regular.mapped("untaxed_amount_to_invoice")
+            )
+            order.downpayment_amount_invoiced = sum(
+                line._get_untaxed_downpayment_invoiced() for line in downpayments
+            )
+            order.downpayment_amount_to_deduct = sum(
+                downpayments.mapped("untaxed_amount_invoiced")
+            )
+            ordered = order.amount_untaxed
+            order.delivered_percentage = (
+                100 * order.untaxed_amount_delivered / ordered if ordered else 0.0
+            )
+            order.invoiced_percentage = (
+                100
+                * (order.untaxed_amount_invoiced + order.downpayment_amount_to_deduct)
+                / ordered
+                if ordered
+                else 0.0
+            )
+
     def _compute_timesheet_total_duration(self):  # pylint: disable=missing-return
         for orders in self._by_day_length():
             super(SaleOrder, orders)._compute_timesheet_total_duration()
@@ -57,6 +172,35 @@ class SaleOrder(models.Model):
     @api.constrains("hours_per_day")
     def _check_hours_per_day(self):
         check_hours_per_day(self, "hours_per_day")
+
+    @api.onchange("company_id")
+    def _onchange_company_id_warning(self):
+        """The offers of the opportunity are default lines, priced for the
+        default company: no warning about changing a company nobody changed."""
+        result = super()._onchange_company_id_warning()
+        if (
+            self.env.context.get("psi_offer_lines")
+            and not self._origin
+            and self.company_id.id == self.env.context.get("default_company_id")
+        ):
+            return None
+        return result
+
+    @api.onchange("sale_order_template_id")
+    def _onchange_sale_order_template_id(self):
+        """The template replaces the lines: the opportunity's offers follow it."""
+        result = super()._onchange_sale_order_template_id()
+        if (
+            self.sale_order_template_id
+            and self.env.context.get("psi_offer_lines")
+            and self.opportunity_id
+        ):
+            offers = self.opportunity_id._prepare_quotation_offer_values(
+                self.company_id
+            )
+            for field, commands in offers.items():
+                self[field] = commands  # created after the template's records
+        return result
 
     def write(self, vals):
         confirmed = self.browse()
@@ -87,7 +231,98 @@ class SaleOrder(models.Model):
         result = super().write(vals)
         if confirmed and "hours_per_day" in vals:
             confirmed.order_line._update_task_allocated_hours()
+        if vals.get("state") == "sent":
+            for order in self.filtered("opportunity_id"):
+                order.opportunity_id._update_revenues_from_so(order)
         return result
+
+    def action_confirm(self):
+        result = super().action_confirm()
+        self._win_opportunities()
+        return result
+
+    def _action_confirm(self):
+        result = super()._action_confirm()
+        self.order_line._restore_tasks()
+        return result
+
+    def _action_cancel(self):
+        result = super()._action_cancel()
+        self._notify_opportunities_of_cancel()
+        self.order_line._cancel_tasks()
+        return result
+
+    def action_view_opportunity(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Opportunity"),
+            "res_model": "crm.lead",
+            "res_id": self.opportunity_id.id,
+            "views": [(False, "form")],
+            "context": {"default_type": "opportunity"},
+        }
+
+    def action_view_time_analysis(self):
+        """Time spent on the order's lines, per line and per employee."""
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "psi_sale.account_analytic_line_action_order_time"
+        )
+        action["domain"] = [
+            ("so_line", "in", self.order_line.ids),
+            ("project_id", "!=", False),
+        ]
+        action["display_name"] = self.env._("Time Spent on %(order)s", order=self.name)
+        return action
+
+    def _find_mail_template(self):
+        """Quotations go with the order form ("bon pour commande")."""
+        if self.env.context.get("proforma") or self.state not in ("draft", "sent"):
+            return super()._find_mail_template()
+        return self.env.ref(
+            "psi_sale.mail_template_order_form", raise_if_not_found=False
+        )
+
+    def _win_opportunities(self):
+        """Confirmed orders win their opportunity, where the company wants it."""
+        opportunities = self.filtered(
+            lambda order: (
+                order.state == "sale"
+                and order.company_id.opportunity_won_on_order_confirm
+            )
+        ).opportunity_id
+        opportunities.filtered(
+            lambda lead: lead.active and not lead.stage_id.is_won
+        ).action_set_won()
+
+    def _notify_opportunities_of_cancel(self):
+        """Never un-win silently: note the cancellation on the opportunity, and
+        ask its salesperson to decide when no quotation is left open."""
+        for opportunity in self.opportunity_id:
+            cancelled = self.filtered(
+                lambda order, opportunity=opportunity: (
+                    order.opportunity_id == opportunity
+                )
+            )
+            opportunity.message_post(
+                body=self.env._(
+                    "Cancelled: %(orders)s.", orders=", ".join(cancelled.mapped("name"))
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            open_orders = opportunity.order_ids.filtered(
+                lambda order: order.state in ("draft", "sent", "sale")
+            )
+            if not open_orders:
+                opportunity.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Decide: won or lost?"),
+                    note=self.env._(
+                        "The last open quotation of this opportunity was cancelled."
+                    ),
+                    user_id=opportunity.user_id.id or self.env.uid,
+                )
 
     def _by_day_length(self):
         """These orders grouped by hours per day, each group with it in context."""

@@ -1,7 +1,9 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.tools import float_round
+from odoo.fields import Command
+from odoo.osv import expression
+from odoo.tools import float_is_zero, float_round
 
 DAY_ROUNDING_STEPS = {"quarter": 0.25, "half": 0.5}
 
@@ -21,8 +23,36 @@ class SaleOrderLine(models.Model):
         compute="_compute_time_in_hours",
         help="Hours logged on timesheets for this line, by anyone.",
     )
+    qty_remaining = fields.Float(
+        string="Remaining",
+        compute="_compute_tracking",
+        digits="Product Unit of Measure",
+        help="The ordered quantity not delivered yet, in the line's unit "
+        "(negative when more was delivered than ordered).",
+    )
+    invoiced_hours = fields.Float(
+        string="Invoiced Time",
+        compute="_compute_tracking",
+        help="The invoiced quantity in hours, with the order's hours per day.",
+    )
+    hours_remaining = fields.Float(
+        string="Remaining Time",
+        compute="_compute_tracking",
+        help="The ordered time not spent yet (negative when more time was "
+        "spent than ordered).",
+    )
+    delivered_percentage = fields.Float(
+        string="Delivered (%)",
+        compute="_compute_tracking",
+        help="The delivered quantity, in percentage of the ordered quantity.",
+    )
 
-    @api.depends("product_uom_qty", "product_uom", "order_id.hours_per_day")
+    @api.depends(
+        "product_uom_qty",
+        "product_uom",
+        "order_id.hours_per_day",
+        "timesheet_ids.unit_amount",
+    )
     def _compute_time_in_hours(self):
         hour = self.env.ref("uom.product_uom_hour")
         logged = defaultdict(float)
@@ -47,6 +77,33 @@ class SaleOrderLine(models.Model):
                     else 0.0
                 )
                 line.delivered_hours = logged[line._origin.id]
+
+    @api.depends(
+        "product_uom_qty",
+        "qty_delivered",
+        "qty_invoiced",
+        "ordered_hours",
+        "delivered_hours",
+    )
+    def _compute_tracking(self):
+        hour = self.env.ref("uom.product_uom_hour")
+        for lines in self._by_day_length():
+            for line in lines:
+                in_time = line.product_uom.category_id == hour.category_id
+                line.qty_remaining = line.product_uom_qty - line.qty_delivered
+                line.invoiced_hours = (
+                    line.product_uom._compute_quantity(line.qty_invoiced, hour)
+                    if in_time
+                    else 0.0
+                )
+                line.hours_remaining = (
+                    line.ordered_hours - line.delivered_hours if in_time else 0.0
+                )
+                line.delivered_percentage = (
+                    100 * line.qty_delivered / line.product_uom_qty
+                    if line.product_uom_qty
+                    else 0.0
+                )
 
     @api.depends("order_id.hours_per_day", "order_id.day_rounding")
     def _compute_qty_delivered(self):  # pylint: disable=missing-return
@@ -74,6 +131,41 @@ class SaleOrderLine(models.Model):
         for lines in self._by_day_length():
             super(SaleOrderLine, lines)._compute_remaining_hours()
 
+    @api.onchange("product_uom_qty")
+    def _onchange_product_uom_qty_task_time(self):
+        """Warn that a task with time logged stays open at quantity 0."""
+        if (
+            self.task_id
+            and self._is_zero_quantity()
+            and self.task_id._filter_time_logged()
+        ):
+            return {
+                "warning": {
+                    "title": self.env._("Time logged on the task"),
+                    "message": self.env._(
+                        "Time was logged on the task %(task)s: it stays open although "
+                        "the quantity is 0.",
+                        task=self.task_id.display_name,
+                    ),
+                }
+            }
+
+    def write(self, vals):
+        titles = {}
+        if "name" in vals:
+            titles = {line: line._get_task_title() for line in self if line.task_id}
+        zero_before = self.browse()
+        if "product_uom_qty" in vals:
+            zero_before = self.filtered(
+                lambda line: line.task_id and line._is_zero_quantity()
+            )
+        result = super().write(vals)
+        if titles:
+            self._update_task_titles(titles)
+        if "product_uom_qty" in vals:
+            self.filtered("task_id")._update_task_activity(zero_before)
+        return result
+
     def _convert_qty_company_hours(self, dest_company):
         return super(
             SaleOrderLine,
@@ -93,10 +185,43 @@ class SaleOrderLine(models.Model):
                     == self.product_id.project_template_id
                 )
             )
-            project.allocated_hours = sum(
-                line._convert_qty_company_hours(project.company_id) for line in lines
+            project_uom = project.company_id.project_time_mode_id.with_context(
+                psi_hours_per_day=self.order_id.hours_per_day
             )
+            # per unit, not per line as _convert_qty_company_hours (a query each)
+            unit, hour = (
+                self.env.ref("uom.product_uom_unit"),
+                project_uom._day_and_hour()[1],
+            )
+            allocated_hours = 0.0
+            for uom, uom_lines in lines.grouped("product_uom").items():
+                uom = hour if uom == unit else uom  # units of services are hours
+                if uom.category_id == project_uom.category_id:
+                    allocated_hours += uom.with_context(
+                        psi_hours_per_day=self.order_id.hours_per_day
+                    )._compute_quantity(
+                        sum(uom_lines.mapped("product_uom_qty")), project_uom
+                    )
+            project.allocated_hours = allocated_hours
         return project
+
+    def _timesheet_create_project_prepare_values(self):
+        """The order's project is named after the order and its customer, and
+        gets the addon's task stages (stock Odoo creates four per project)."""
+        values = super()._timesheet_create_project_prepare_values()
+        customer = self.order_id.partner_id.commercial_partner_id.name
+        if customer:
+            values["name"] = f"{values['name']} - {customer}"
+        stages = self.env["project.task.type"]._get_order_stages()
+        if stages and not self.product_id.project_template_id:
+            values["type_ids"] = [Command.set(stages.ids)]
+        return values
+
+    def _timesheet_create_task_prepare_values(self, project):
+        values = super()._timesheet_create_task_prepare_values(project)
+        if self._is_zero_quantity():
+            values["active"] = False  # as when the quantity is set to 0
+        return values
 
     def _by_day_length(self):
         """These lines grouped by their order's hours per day, in context."""
@@ -116,3 +241,135 @@ class SaleOrderLine(models.Model):
             line.task_id.sudo().allocated_hours = line._convert_qty_company_hours(
                 line.task_id.company_id or self.env.company
             )
+
+    def _get_untaxed_amount_delivered(self):
+        """Value of the delivered quantity at the line's untaxed net price."""
+        self.ensure_one()
+        price = (
+            self.price_reduce_taxexcl
+            if self.product_uom_qty
+            else self.price_unit * (1 - (self.discount or 0.0) / 100)
+        )
+        return price * self.qty_delivered
+
+    def _get_untaxed_downpayment_invoiced(self):
+        """The posted down payment invoices of this down payment line, untaxed,
+        credit notes deducted (deductions on regular invoices not counted)."""
+        self.ensure_one()
+        amount = 0.0
+        for invoice_line in self._get_invoice_lines():
+            move = invoice_line.move_id
+            if move.state != "posted" or not move._is_downpayment():
+                continue
+            sign = -1 if move.move_type == "out_refund" else 1
+            amount += sign * invoice_line.currency_id._convert(
+                invoice_line.price_subtotal,
+                self.currency_id,
+                self.company_id,
+                move.invoice_date or fields.Date.today(),
+            )
+        return amount
+
+    def _is_zero_quantity(self):
+        self.ensure_one()
+        return float_is_zero(
+            self.product_uom_qty,
+            precision_digits=self.env["decimal.precision"].precision_get(
+                "Product Unit of Measure"
+            ),
+        )
+
+    def _get_task_title(self):
+        """The title of the line's task, as stock sale_project names it."""
+        self.ensure_one()
+        return self.name.split("\n")[0] or self.product_id.name
+
+    def _update_task_titles(self, former_titles):
+        """The tasks' titles follow the lines' description until renamed."""
+        for line, former_title in former_titles.items():
+            title = line._get_task_title()
+            if title == former_title:
+                continue
+            task = line.task_id.sudo()  # whoever may change the order updates it
+            if task.name == former_title:
+                task.name = title
+            elif task.name == f"{line.order_id.name} - {former_title}":
+                task.name = f"{line.order_id.name} - {title}"
+
+    def _update_task_activity(self, zero_before):
+        """A line at quantity 0 archives its task, unless time was logged on it;
+        the task comes back with the quantity."""
+        zero = self.filtered(lambda line: line._is_zero_quantity())
+        tasks = zero.task_id.filtered("active")
+        kept = tasks._filter_time_logged()
+        # whoever may change the order updates its tasks, project rights or not
+        (tasks - kept).sudo().action_archive()
+        for order, lines in (
+            zero.filtered(lambda line: line.task_id in kept).grouped("order_id").items()
+        ):
+            order.message_post(
+                body=self.env._(
+                    "Time was logged on these tasks: they stay open although their "
+                    "quantity is 0: %(tasks)s",
+                    tasks=", ".join(lines.task_id.mapped("display_name")),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        back = (zero_before - zero).task_id.filtered(lambda task: not task.active)
+        back |= back.with_context(active_test=False).child_ids.filtered(
+            lambda task: not task.active and not task.display_in_project
+        )
+        back.sudo().action_unarchive()
+
+    def _search_order_tasks(self, domain=None):
+        """The tasks of these lines' orders, as stock sale_project finds them."""
+        # the order's tasks are updated with it, whoever may change the order
+        return (
+            self.env["project.task"]
+            .sudo()
+            .search(
+                expression.AND(
+                    [
+                        [
+                            ("project_id", "!=", False),
+                            "|",
+                            ("sale_line_id", "in", self.ids),
+                            ("sale_order_id", "in", self.order_id.ids),
+                        ],
+                        domain or [],
+                    ]
+                )
+            )
+        )
+
+    def _cancel_tasks(self):
+        """The tasks of these cancelled lines' orders are cancelled, but those
+        with time logged (noted on the order)."""
+        tasks = self._search_order_tasks()
+        kept = tasks - tasks._cancel_with_order()
+        for order, order_tasks in (
+            kept.filtered(lambda task: not task.is_closed)
+            .grouped("sale_order_id")
+            .items()
+        ):
+            if order:
+                order.message_post(
+                    body=self.env._(
+                        "Time was logged on these tasks: they stay open: %(tasks)s",
+                        tasks=", ".join(order_tasks.mapped("display_name")),
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    def _restore_tasks(self):
+        """Confirmed again, these lines' orders get back their project's link
+        to the order and the tasks cancelled with them."""
+        # the project follows its order, whoever confirms it, project rights or not
+        for project, lines in (
+            self.sudo().filtered("project_id").grouped("project_id").items()
+        ):
+            if not project.sale_line_id:  # unset by stock Odoo on cancellation
+                project.sale_line_id = lines.sorted("sequence")[:1]
+        self._search_order_tasks(
+            [("sale_cancel_stage_id", "!=", False)]
+        )._restore_with_order()

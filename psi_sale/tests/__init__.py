@@ -5,4 +5,10 @@ from . import test_crm_stage
 from . import test_crm_access
 from . import test_crm_activity_plan
 from . import test_days_hours
+from . import test_order_tasks
+from . import test_order_cockpit
+from . import test_quotation_from_opportunity
+from . import test_order_form
+from . import test_opportunity_won
+from . import test_portal_signature
 from . import test_i18n

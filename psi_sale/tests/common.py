@@ -142,3 +142,77 @@ class PsiTimesheetCommon(BaseCommon):
                 ]
             )
         )
+
+
+class PsiOrderCommon(PsiTimesheetCommon):
+    """Orders of consulting days, training days and a fixed-price audit."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        service = {
+            "type": "service",
+            "service_tracking": "task_in_project",
+            "taxes_id": [Command.clear()],
+        }
+        in_days = {"uom_id": cls.uom_day.id, "uom_po_id": cls.uom_day.id}
+        cls.product_training = cls.env["product.product"].create(
+            dict(
+                service,
+                **in_days,
+                name="Jour de formation",
+                list_price=900,
+                invoice_policy="order",
+                service_type="timesheet",
+            )
+        )
+        cls.product_audit = cls.env["product.product"].create(
+            dict(
+                service,
+                name="Audit forfaitaire",
+                list_price=3000,
+                invoice_policy="delivery",
+                service_type="milestones",
+            )
+        )
+        cls.product_senior = cls.env["product.product"].create(
+            dict(
+                service,
+                **in_days,
+                name="Jour de conseil senior",
+                list_price=900,
+                invoice_policy="delivery",
+                service_type="timesheet",
+                service_tracking="no",
+            )
+        )
+        cls.stage_todo, cls.stage_in_progress, cls.stage_done, cls.stage_cancelled = (
+            cls.env.ref(f"psi_sale.project_task_type_{name}")
+            for name in ("todo", "in_progress", "done", "cancelled")
+        )
+
+    @classmethod
+    def _order(cls, *quantities, partner=None, confirm=True):
+        """An order of (product, quantity) lines, confirmed unless told."""
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": (partner or cls.customer).id,
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": qty})
+                    for product, qty in quantities
+                ],
+            }
+        )
+        if confirm:
+            order.action_confirm()
+        return order
+
+    @classmethod
+    def _deal(cls, **kwargs):
+        """10 consulting days, 3 training days and an audit, confirmed."""
+        return cls._order(
+            (cls.product_consulting, 10),
+            (cls.product_training, 3),
+            (cls.product_audit, 1),
+            **kwargs,
+        )

@@ -1,0 +1,113 @@
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common import PsiCrmCommon
+
+
+@tagged("post_install", "-at_install")
+class TestOpportunityWon(PsiCrmCommon):
+    """Confirming wins the opportunity; cancelling never un-wins silently."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.env["res.partner"].create({"name": "Leroy Services"})
+        cls.opportunity = cls.env["crm.lead"].create(
+            {
+                "name": "Audit qualité",
+                "type": "opportunity",
+                "partner_id": cls.customer.id,
+                "user_id": cls.salesman_all.id,
+                "expected_revenue": 2000,
+            }
+        )
+
+    def _quotation(self, price=3000):
+        return self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "opportunity_id": self.opportunity.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product_audit.id,
+                            "price_unit": price,
+                            "tax_id": False,
+                        }
+                    )
+                ],
+            }
+        )
+
+    def test_confirming_wins_the_opportunity(self):
+        self._quotation().action_confirm()
+        self.assertTrue(self.opportunity.stage_id.is_won)
+        self.assertEqual(self.opportunity.probability, 100)
+
+    def test_confirming_does_not_win_when_the_company_says_no(self):
+        self.company_a.opportunity_won_on_order_confirm = False
+        self._quotation().action_confirm()
+        self.assertFalse(self.opportunity.stage_id.is_won)
+        self.assertLess(self.opportunity.probability, 100)
+
+    def test_cancelling_posts_a_note_and_asks_to_decide(self):
+        first, second = self._quotation(), self._quotation()
+        first._action_cancel()
+        self.assertIn(first.name, self.opportunity.message_ids[0].body)
+        self.assertFalse(self.opportunity.activity_ids, "a quotation is still open")
+        second._action_cancel()
+        self.assertIn(second.name, self.opportunity.message_ids[0].body)
+        self.assertRecordValues(
+            self.opportunity.activity_ids,
+            [
+                {
+                    "user_id": self.salesman_all.id,
+                    "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                }
+            ],
+        )
+
+    def test_cancelling_a_won_order_keeps_the_opportunity_won_with_a_note(self):
+        order = self._quotation()
+        order.action_confirm()
+        order._action_cancel()
+        self.assertTrue(self.opportunity.stage_id.is_won)
+        self.assertIn(order.name, self.opportunity.message_ids[0].body)
+        self.assertTrue(self.opportunity.activity_ids)
+
+    def test_expected_revenue_raised_when_sent_and_confirmed(self):
+        small, large = self._quotation(2500), self._quotation(4000)
+        small.action_quotation_sent()
+        self.assertEqual(self.opportunity.expected_revenue, 2500)
+        large.action_quotation_sent()
+        self.assertEqual(self.opportunity.expected_revenue, 4000)
+        small.action_confirm()
+        self.assertEqual(self.opportunity.expected_revenue, 4000, "never lowered")
+
+    def test_expected_revenue_converts_other_currencies(self):
+        usd = self.env.ref("base.USD")
+        eur = self.env.ref("base.EUR")
+        company_currency = self.company_a.currency_id
+        other = eur if company_currency == usd else usd
+        other.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": other.id,
+                "rate": 2.0,
+                "name": "2020-01-01",
+                "company_id": self.company_a.id,
+            }
+        )
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Autre devise", "currency_id": other.id}
+        )
+        quotation = self._quotation(10000)
+        quotation.pricelist_id = pricelist
+        quotation.order_line.price_unit = 10000
+        quotation.action_quotation_sent()
+        self.assertAlmostEqual(
+            self.opportunity.expected_revenue,
+            other._convert(
+                10000, company_currency, self.company_a, quotation.date_order
+            ),
+        )

@@ -1,0 +1,84 @@
+from odoo.fields import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .test_order_form import SIGNATURE
+
+
+@tagged("post_install", "-at_install")
+class TestPortalSignature(HttpCase):
+    """The customer signs the pre-filled quotation on the portal."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_user = new_test_user(
+            cls.env, "psi_portal_customer", "base.group_portal", name="Paul Martin"
+        )
+        cls.other_portal_user = new_test_user(
+            cls.env, "psi_portal_other", "base.group_portal", name="Autre Client"
+        )
+        product = cls.env["product.product"].create(
+            {"name": "Journée d'atelier", "type": "service", "list_price": 800}
+        )
+        category = cls.env["crm.tag"].create(
+            {
+                "name": "Ateliers",
+                "is_offer_category": True,
+                "offer_product_ids": [Command.set(product.ids)],
+            }
+        )
+        cls.opportunity = cls.env["crm.lead"].create(
+            {
+                "name": "Atelier de cadrage",
+                "type": "opportunity",
+                "partner_id": cls.portal_user.partner_id.id,
+                "offer_category_ids": [Command.set(category.ids)],
+            }
+        )
+        context = cls.opportunity.action_sale_quotations_new()["context"]
+        cls.quotation = cls.env["sale.order"].with_context(**context).create({})
+        cls.quotation.write({"require_signature": True, "require_payment": False})
+        cls.quotation.action_quotation_sent()
+        cls.quotation._portal_ensure_token()
+        cls.url = f"/my/orders/{cls.quotation.id}"
+
+    def test_portal_customer_signs_and_the_order_is_confirmed(self):
+        self.authenticate("psi_portal_customer", "psi_portal_customer")
+        page = self.url_open(self.url)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Journée d&#39;atelier", page.text)
+        result = self.make_jsonrpc_request(
+            f"{self.url}/accept",
+            {
+                "access_token": self.quotation.access_token,
+                "name": "Paul Martin",
+                "signature": SIGNATURE,
+            },
+        )
+        self.assertTrue(result.get("force_refresh"), result)
+        self.assertEqual(self.quotation.state, "sale")
+        self.assertEqual(self.quotation.signed_by, "Paul Martin")
+        self.assertTrue(self.opportunity.stage_id.is_won)
+
+    def test_anonymous_visitor_needs_the_access_token(self):
+        with_token = self.url_open(
+            f"{self.url}?access_token={self.quotation.access_token}"
+        )
+        self.assertEqual(with_token.status_code, 200)
+        self.assertIn(self.quotation.name, with_token.text)
+        without = self.url_open(self.url)
+        self.assertIn("/web/login", without.url)
+        self.assertNotIn(self.quotation.name, without.text)
+
+    def test_another_portal_user_gets_no_access(self):
+        self.authenticate("psi_portal_other", "psi_portal_other")
+        page = self.url_open(self.url, allow_redirects=False)
+        self.assertIn(page.status_code, (302, 303, 403))
+        self.assertNotIn(
+            f"/my/orders/{self.quotation.id}", page.headers.get("Location", "")
+        )
+        result = self.make_jsonrpc_request(
+            f"{self.url}/accept", {"name": "Intrus", "signature": SIGNATURE}
+        )
+        self.assertIn("error", result)
+        self.assertEqual(self.quotation.state, "sent")

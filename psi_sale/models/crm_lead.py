@@ -47,7 +47,7 @@ class CrmLead(models.Model):
             tags = lead.tag_ids.filtered(lambda tag: not tag.is_offer_category)
             lead.tag_ids = tags | lead.offer_category_ids
 
-    @api.constrains("stage_id", "type", "company_id")
+    @api.constrains("stage_id", "company_id")
     def _check_stage_id(self):
         for lead in self:
             stage = lead.stage_id
@@ -63,16 +63,6 @@ class CrmLead(models.Model):
                         stage=stage.display_name,
                         company=stage.company_id.display_name,
                         lead=lead.display_name,
-                    )
-                )
-            missing = lead._missing_required_fields(stage)
-            if missing:
-                raise ValidationError(
-                    self.env._(
-                        "To move %(lead)s to stage %(stage)s, fill in: %(fields)s.",
-                        lead=lead.display_name,
-                        stage=stage.display_name,
-                        fields=", ".join(missing.mapped("field_description")),
                     )
                 )
 
@@ -98,30 +88,38 @@ class CrmLead(models.Model):
 
     @api.onchange("stage_id")
     def _onchange_stage_id(self):
-        if self.stage_id.set_probability and not self.stage_id.is_won:
+        if (
+            self._applies_stage_rules()
+            and self.stage_id.set_probability
+            and not self.stage_id.is_won
+        ):
             self.probability = self.stage_id.default_probability
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        leads = super().create(vals_list)
-        chosen = leads.browse(
-            lead.id
-            for lead, vals in zip(leads, vals_list, strict=True)
-            if "probability" not in vals
-        )
-        chosen._set_stage_probability()
-        return leads
-
     def write(self, vals):
-        stage = self.env["crm.stage"].browse(vals.get("stage_id"))
-        if not stage.set_probability or stage.is_won or "probability" in vals:
+        """Moving into a stage sets its default probability, and is refused
+        while its required fields are empty. (Creating a lead in a stage keeps
+        stock Odoo's automated probability.)"""
+        if "stage_id" not in vals:
             return super().write(vals)
-        entering = self.filtered(lambda lead: lead.stage_id != stage)
-        if entering != self:
-            super(CrmLead, self - entering).write(vals)
-        return super(CrmLead, entering).write(
-            dict(vals, probability=stage.default_probability)
+        stage = self.env["crm.stage"].browse(vals["stage_id"])
+        entering = self.filtered(
+            lambda lead: lead.stage_id != stage and lead._applies_stage_rules()
         )
+        if (
+            entering
+            and stage.set_probability
+            and not stage.is_won
+            and "probability" not in vals
+        ):
+            if entering != self:
+                super(CrmLead, self - entering).write(vals)
+            result = super(CrmLead, entering).write(
+                dict(vals, probability=stage.default_probability)
+            )
+        else:
+            result = super().write(vals)
+        entering._check_required_fields(stage)
+        return result
 
     def _prepare_opportunity_quotation_context(self):
         """The quotation also gets the contact person, the description as
@@ -136,22 +134,18 @@ class CrmLead(models.Model):
 
     def _update_revenues_from_so(self, order):
         """Raise the expected revenue to the largest untaxed total of the sent
-        or confirmed quotations, converted in the opportunity's currency (stock
-        Odoo only considers the confirmed order, in the same currency)."""
+        or confirmed quotations in the opportunity's currency (stock Odoo only
+        considers the order being confirmed)."""
         result = super()._update_revenues_from_so(order)
         for opportunity in self:
             currency = opportunity.company_currency or self.env.company.currency_id
-            amounts = [
-                quotation.currency_id._convert(
-                    quotation.amount_untaxed,
-                    currency,
-                    quotation.company_id,
-                    quotation.date_order or fields.Date.context_today(self),
+            quotations = (opportunity.order_ids | order).filtered(
+                lambda quotation, currency=currency: (
+                    quotation.state in ("sent", "sale")
+                    and quotation.currency_id == currency
                 )
-                for quotation in opportunity.order_ids | order
-                if quotation.state in ("sent", "sale")
-            ]
-            largest = max(amounts, default=0.0)
+            )
+            largest = max(quotations.mapped("amount_untaxed"), default=0.0)
             if currency.compare_amounts(largest, opportunity.expected_revenue) > 0:
                 opportunity.expected_revenue = largest
                 opportunity._track_set_log_message(
@@ -170,14 +164,27 @@ class CrmLead(models.Model):
             team_id=team_id, domain=domain, order=order, limit=limit
         )
 
-    def _missing_required_fields(self, stage):
-        """The required fields of ``stage`` that this opportunity leaves empty."""
+    def _applies_stage_rules(self):
+        """Whether the company of this lead (else the current one) applies the
+        default probabilities and required fields of its stages."""
         self.ensure_one()
+        return (self.company_id or self.env.company).crm_stage_rules
+
+    def _check_required_fields(self, stage):
+        """Refuse opportunities entering ``stage`` with a required field empty."""
         # field metadata only: salespeople may not read ir.model.fields
         required = stage.sudo().required_field_ids
-        if self.type != "opportunity":
-            return required.browse()
-        return required.filtered(lambda field: not self[field.name])
+        for lead in self.filtered(lambda lead: lead.type == "opportunity"):
+            missing = required.filtered(lambda field, lead=lead: not lead[field.name])
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "To move %(lead)s to stage %(stage)s, fill in: %(fields)s.",
+                        lead=lead.display_name,
+                        stage=stage.display_name,
+                        fields=", ".join(missing.mapped("field_description")),
+                    )
+                )
 
     def _quotation_partner(self):
         """The contact person named on the opportunity, when the customer is a
@@ -245,12 +252,3 @@ class CrmLead(models.Model):
                 product=product.display_name,
             )
         return False
-
-    def _set_stage_probability(self):
-        """Give each lead the default probability of the stage it is in."""
-        for stage in self.stage_id.filtered(
-            lambda s: s.set_probability and not s.is_won
-        ):
-            self.filtered(lambda lead, stage=stage: lead.stage_id == stage).write(
-                {"probability": stage.default_probability}
-            )

@@ -50,6 +50,11 @@ class ResCompany(models.Model):
         help="Default rounding (up) of the days delivered on timesheets.",
     )
 
+    crm_stage_rules = fields.Boolean(
+        string="Stage Rules",
+        help="Moving an opportunity into a stage sets the stage's default "
+        "probability and requires the stage's required fields.",
+    )
     quotation_offer_lines = fields.Selection(
         [
             ("lines", "Order lines"),

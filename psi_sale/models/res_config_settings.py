@@ -16,3 +16,6 @@ class ResConfigSettings(models.TransientModel):
     opportunity_won_on_order_confirm = fields.Boolean(
         related="company_id.opportunity_won_on_order_confirm", readonly=False
     )
+    crm_stage_rules = fields.Boolean(
+        related="company_id.crm_stage_rules", readonly=False
+    )

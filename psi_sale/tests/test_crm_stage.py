@@ -13,6 +13,7 @@ class TestCrmStage(PsiCrmCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.company_a.crm_stage_rules = True
         Stage = cls.env["crm.stage"]
         cls.stage_new = Stage.create({"name": "Découverte", "sequence": 1})
         cls.stage_40 = Stage.create(
@@ -130,7 +131,9 @@ class TestCrmStage(PsiCrmCommon):
             form.probability = 35
         self.assertEqual(self.opportunity.probability, 35)
 
-    def test_created_in_a_stage_takes_its_probability(self):
+    def test_created_in_a_stage_keeps_stock_probability(self):
+        """Only moves apply the stage's rules: stock Odoo's predictive lead
+        scoring still gives new leads their probability."""
         lead = self.env["crm.lead"].create(
             {
                 "name": "Nouvelle piste",
@@ -138,11 +141,27 @@ class TestCrmStage(PsiCrmCommon):
                 "stage_id": self.stage_40.id,
             }
         )
-        self.assertEqual(lead.probability, 40)
-        lead = self.env["crm.lead"].create(
-            {"name": "Piste chaude", "stage_id": self.stage_40.id, "probability": 80}
+        self.assertEqual(lead.probability, lead.automated_probability)
+        created_in_proposal = self.env["crm.lead"].create(
+            {
+                "name": "Import",
+                "type": "opportunity",
+                "stage_id": self.stage_proposal.id,
+            }
         )
-        self.assertEqual(lead.probability, 80)
+        self.assertEqual(created_in_proposal.stage_id, self.stage_proposal)
+        lead.stage_id = self.stage_new
+        lead.stage_id = self.stage_40
+        self.assertEqual(lead.probability, 40)
+
+    def test_companies_without_stage_rules_keep_stock_behaviour(self):
+        self.company_a.crm_stage_rules = False
+        self.opportunity.stage_id = self.stage_40
+        self.assertEqual(
+            self.opportunity.probability, self.opportunity.automated_probability
+        )
+        self.opportunity.stage_id = self.stage_proposal
+        self.assertEqual(self.opportunity.stage_id, self.stage_proposal)
 
     def test_a_stage_without_default_keeps_the_probability(self):
         self.opportunity.stage_id = self.stage_40

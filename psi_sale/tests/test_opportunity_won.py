@@ -84,30 +84,15 @@ class TestOpportunityWon(PsiCrmCommon):
         small.action_confirm()
         self.assertEqual(self.opportunity.expected_revenue, 4000, "never lowered")
 
-    def test_expected_revenue_converts_other_currencies(self):
-        usd = self.env.ref("base.USD")
-        eur = self.env.ref("base.EUR")
-        company_currency = self.company_a.currency_id
-        other = eur if company_currency == usd else usd
+    def test_quotations_in_another_currency_do_not_count(self):
+        usd, eur = self.env.ref("base.USD"), self.env.ref("base.EUR")
+        other = eur if self.company_a.currency_id == usd else usd
         other.active = True
-        self.env["res.currency.rate"].create(
-            {
-                "currency_id": other.id,
-                "rate": 2.0,
-                "name": "2020-01-01",
-                "company_id": self.company_a.id,
-            }
-        )
         pricelist = self.env["product.pricelist"].create(
             {"name": "Autre devise", "currency_id": other.id}
         )
         quotation = self._quotation(10000)
         quotation.pricelist_id = pricelist
-        quotation.order_line.price_unit = 10000
         quotation.action_quotation_sent()
-        self.assertAlmostEqual(
-            self.opportunity.expected_revenue,
-            other._convert(
-                10000, company_currency, self.company_a, quotation.date_order
-            ),
-        )
+        self.assertEqual(quotation.currency_id, other)
+        self.assertEqual(self.opportunity.expected_revenue, 2000)

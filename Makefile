@@ -1,7 +1,7 @@
 # psi_sale development commands: see README.rst.
 PYTHON ?= python3
 
-.PHONY: run test stop lint pot
+.PHONY: run test test-stock stop lint pot
 
 run:  ## serve the demo database psi_demo on http://localhost:8069 (admin/admin)
 	@$(PYTHON) tools/psi.py run
@@ -9,10 +9,13 @@ run:  ## serve the demo database psi_demo on http://localhost:8069 (admin/admin)
 test:  ## lint, then run psi_sale's tests on a fresh throwaway database
 	@$(PYTHON) tools/psi.py test
 
+test-stock:  ## stock Odoo's tests with psi_sale installed (BASELINE=1: without it)
+	@$(PYTHON) tools/psi.py test-stock $(if $(BASELINE),--baseline)
+
 lint:  ## run the pre-commit hooks only
 	@$(PYTHON) tools/psi.py lint
 
-stop:  ## stop the throwaway PostgreSQL started by run or test
+stop:  ## stop the throwaway PostgreSQL, unless another command uses it
 	@$(PYTHON) tools/psi.py stop
 
 pot:  ## export psi_sale/i18n/psi_sale.pot and merge it into the .po files

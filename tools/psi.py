@@ -2,6 +2,7 @@
 
     python3 tools/psi.py run     # demo database psi_demo on http://localhost:8069
     python3 tools/psi.py test    # lint, then psi_sale's tests on a fresh database
+    python3 tools/psi.py test-stock  # stock Odoo's tests with psi_sale installed
     python3 tools/psi.py stop    # stop the throwaway PostgreSQL, if running
 
 The Makefile calls these; see README.rst. Odoo 18.0 is looked for as the
@@ -11,6 +12,10 @@ PostgreSQL is the server of the usual ``PG*`` variables when ``PGHOST`` or
 """
 
 import argparse
+import ast
+import atexit
+import contextlib
+import fcntl
 import glob
 import hashlib
 import json
@@ -20,6 +25,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VAR = os.path.join(ROOT, "var")
@@ -29,7 +35,12 @@ PG_ROLE = "odoo"
 PG_FIRST_PORT = int(os.environ.get("PSI_PGPORT", "54329"))
 DEMO_DB = os.environ.get("PSI_DEMO_DB", "psi_demo")
 TEST_DB = os.environ.get("PSI_TEST_DB", "psi_test")
+STOCK_DB = os.environ.get("PSI_STOCK_DB", "psi_stock")
 ADDONS = ["psi_sale"]
+# stock addons whose own tests `test-stock` runs with psi_sale installed
+STOCK_MODULES = (
+    "crm,sale_crm,sale,sale_management,sale_project,sale_timesheet,hr_timesheet"
+)
 
 
 def die(message):
@@ -148,8 +159,61 @@ def port_free(port):
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
+@contextlib.contextmanager
+def pg_lock():
+    """Let one command at a time start, join or stop the throwaway cluster."""
+    with open(os.path.join(pg_dir(), "lock"), "a", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def pg_join():
+    """Record that this process uses the cluster, until it ends.
+
+    ``run`` execs Odoo, which keeps the pid (and the record) while it serves.
+    """
+    users = os.path.join(pg_dir(), "users")
+    os.makedirs(users, exist_ok=True)
+    record = os.path.join(users, str(os.getpid()))
+    open(record, "w", encoding="utf-8").close()
+    atexit.register(os.remove, record)
+
+
+def pg_other_users(db_args):
+    """What else uses the cluster: other commands of this checkout (their
+    records, also read between two Odoo processes of one command), and any
+    other client connected (an Odoo started by hand, psql, ...)."""
+    users = os.path.join(pg_dir(), "users")
+    os.makedirs(users, exist_ok=True)
+    others = []
+    for name in os.listdir(users):
+        try:
+            os.kill(int(name), 0)
+        except ProcessLookupError:
+            os.remove(os.path.join(users, name))  # a command that died
+            continue
+        except PermissionError:  # alive, another user's
+            pass
+        if int(name) != os.getpid():
+            others.append(f"process {name}")
+    connections = sql(
+        db_args,
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+    )[0][0]
+    if connections:
+        others.append(f"{connections} other connection(s)")
+    return others
+
+
 def pg_start():
     """Start the throwaway cluster if needed; return (db args, started)."""
+    with pg_lock():
+        pg_join()
+        return pg_start_locked()
+
+
+def pg_start_locked():
     initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
     folder = pg_dir()
     data = os.path.join(folder, "data")
@@ -193,11 +257,21 @@ def pg_args(port):
     return ["--db_host=127.0.0.1", f"--db_port={port}", f"--db_user={PG_ROLE}"]
 
 
-def pg_stop():
+def pg_stop(force=False):
+    """Stop the throwaway cluster, unless (without FORCE) another command or
+    client still uses it."""
     if not os.path.isdir(PG_DIR):
         return
-    data = os.path.join(os.path.realpath(PG_DIR), "data")
-    if pg_running(data):
+    folder = os.path.realpath(PG_DIR)
+    data = os.path.join(folder, "data")
+    with pg_lock():
+        if not pg_running(data):
+            return
+        with open(os.path.join(folder, "port"), encoding="utf-8") as port_in:
+            others = not force and pg_other_users(pg_args(int(port_in.read())))
+        if others:
+            log(f"PostgreSQL left running, still used by {', '.join(others)}")
+            return
         subprocess.run(
             as_pg_user([pg_bin("pg_ctl"), "stop", "-w", "-m", "fast", "-D", data]),
             check=True,
@@ -293,10 +367,7 @@ def cmd_test(options):
     if not options.no_lint and lint():
         print("0 passed, 1 failed")
         return 1
-    os.makedirs(VAR, exist_ok=True)
     result_path = os.path.join(VAR, "test-result.json")
-    if os.path.exists(result_path):
-        os.remove(result_path)
     drop_database(db_args, TEST_DB)
     args = common_args(addons_path, db_args) + [
         f"--database={TEST_DB}",
@@ -308,14 +379,75 @@ def cmd_test(options):
         "--log-level=test",
         "--load-language=fr_FR",
     ]
-    command = [sys.executable, os.path.join(ROOT, "tools", "odoo_test.py")]
-    command += [result_path, os.path.join(ROOT, "tools", "log_ignore.txt"), "--"]
-    subprocess.run(command + args, env=env, check=False)
+    odoo_test(env, result_path, args)
     if not options.keep:
         drop_database(db_args, TEST_DB)
     if started:
         pg_stop()
     return report(result_path)
+
+
+def cmd_test_stock(options):
+    """Stock Odoo's own tests of options.modules, run on a database where
+    psi_sale (or, for the baseline, only its stock dependencies) is installed.
+    """
+    env, addons_path = find_odoo()
+    db_args, started = postgres()
+    installed = addon_depends(ADDONS) if options.baseline else ADDONS
+    result_path = os.path.join(VAR, f"{STOCK_DB}-result.json")
+    log_path = os.path.join(VAR, f"{STOCK_DB}.log")
+    drop_database(db_args, STOCK_DB)
+    if os.path.exists(log_path):
+        os.remove(log_path)  # Odoo appends to it
+    args = common_args(addons_path, db_args) + [
+        f"--database={STOCK_DB}",
+        "--stop-after-init",
+    ]
+    try:
+        log(f"installing {','.join(installed)} with demo data in database {STOCK_DB}")
+        begin = time.monotonic()
+        install = subprocess.run(
+            [sys.executable, "-m", "odoo", f"--init={','.join(installed)}"]
+            + args
+            + ["--log-level=warn"],
+            env=env,
+            check=False,
+        )
+        log(f"installed in {time.monotonic() - begin:.0f} s")
+        if install.returncode == 0:
+            log(f"running the tests of {options.modules}, log in {log_path}")
+            begin = time.monotonic()
+            args += ["--test-enable", f"--test-tags={options.test_tags}"]
+            args += [f"--http-port={free_port()}", "--log-level=test"]
+            args += [f"--logfile={log_path}"]
+            odoo_test(env, result_path, args, [f"--test-installed={options.modules}"])
+            log(f"tested in {time.monotonic() - begin:.0f} s")
+    finally:
+        if not options.keep:
+            drop_database(db_args, STOCK_DB)
+        if started:
+            pg_stop()
+    return report(result_path)
+
+
+def addon_depends(addons):
+    """The addons that ADDONS depend on, read from their manifests."""
+    depends = []
+    for addon in addons:
+        with open(os.path.join(ROOT, addon, "__manifest__.py"), encoding="utf-8") as m:
+            depends += ast.literal_eval(m.read())["depends"]
+    return depends
+
+
+def odoo_test(env, result_path, odoo_args, options=()):
+    """Run Odoo's server command with tools/odoo_test.py, which writes the
+    test result and the unexpected log records to RESULT_PATH."""
+    os.makedirs(VAR, exist_ok=True)
+    if os.path.exists(result_path):
+        os.remove(result_path)
+    command = [sys.executable, os.path.join(ROOT, "tools", "odoo_test.py")]
+    command += [result_path, os.path.join(ROOT, "tools", "log_ignore.txt")]
+    subprocess.run(command + list(options) + ["--"] + odoo_args, env=env, check=False)
 
 
 def cmd_pot(_options):
@@ -347,7 +479,8 @@ def cmd_pot(_options):
 
 
 def report(result_path):
-    """Print the unexpected log records, then the closing line; return rc."""
+    """Print the failed tests and the unexpected log records, then the closing
+    line; return rc."""
     if not os.path.exists(result_path):
         print("0 passed, 1 failed")
         return 1
@@ -355,6 +488,8 @@ def report(result_path):
         result = json.load(result_file)
     failed = result["failures"] + result["errors"]
     passed = max(result["run"] - result["skipped"] - failed, 0)
+    for test in result["failed_tests"]:
+        print(f"failed: {test}")
     for line in result["unexpected_log"]:
         print(f"checklog: {line}")
     run_broken = result["rc"] != 0 or result["unexpected_log"] or not result["run"]
@@ -411,20 +546,38 @@ def main():
     test.add_argument("--test-tags", default=os.environ.get("TEST_TAGS") or "/psi_sale")
     test.add_argument("--no-lint", action="store_true")
     test.add_argument("--keep", action="store_true", help="keep the test database")
+    stock = commands.add_parser(
+        "test-stock", help="stock Odoo's tests with psi_sale installed"
+    )
+    stock.add_argument(
+        "--modules",
+        default=os.environ.get("STOCK_MODULES") or STOCK_MODULES,
+        help="the stock addons whose tests run (comma-separated)",
+    )
+    stock.add_argument("--test-tags", default="standard")
+    stock.add_argument(
+        "--baseline", action="store_true", help="without psi_sale (its depends only)"
+    )
+    stock.add_argument("--keep", action="store_true", help="keep the database")
     commands.add_parser("lint", help="run the lint hooks only")
     commands.add_parser("pot", help="export i18n/psi_sale.pot and merge fr.po")
-    commands.add_parser("stop", help="stop the throwaway PostgreSQL")
+    stop = commands.add_parser("stop", help="stop the throwaway PostgreSQL")
+    stop.add_argument(
+        "--force", action="store_true", help="even if other commands use it"
+    )
     options = parser.parse_args()
     if options.command == "run":
         cmd_run(options)
     elif options.command == "test":
         sys.exit(cmd_test(options))
+    elif options.command == "test-stock":
+        sys.exit(cmd_test_stock(options))
     elif options.command == "lint":
         sys.exit(lint())
     elif options.command == "pot":
         cmd_pot(options)
     else:
-        pg_stop()
+        pg_stop(force=options.force)
 
 
 if __name__ == "__main__":

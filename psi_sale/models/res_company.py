@@ -75,6 +75,21 @@ class ResCompany(models.Model):
         "its opportunity won.",
     )
 
+    down_payment_deduction = fields.Selection(
+        [
+            ("full", "All on the first regular invoice"),
+            ("capped", "As soon as possible, up to each invoice's amount"),
+            ("proportional", "In proportion to each invoice's share of the order"),
+        ],
+        default="full",
+        required=True,
+        help="How regular invoices deduct the down payments invoiced: all at "
+        "once on the first one (Odoo's standard, which may turn a small invoice "
+        "into a credit note); as much as each invoice's amount allows, the rest "
+        "on the next ones; or in proportion to the share of the order each "
+        "invoice bills, the invoice completing the order deducting what remains.",
+    )
+
     @api.depends("resource_calendar_id")
     def _compute_timesheet_hours_per_day(self):
         for company in self:

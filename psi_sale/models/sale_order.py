@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tools import float_compare
 
 from .res_company import DAY_ROUNDING, check_hours_per_day
 
@@ -148,7 +150,7 @@ class SaleOrder(models.Model):
                 regular.mapped("untaxed_amount_to_invoice")
             )
             order.downpayment_amount_invoiced = sum(
-                line._get_untaxed_downpayment_invoiced() for line in downpayments
+                line._get_down_payment_balance()[0] for line in downpayments
             )
             order.downpayment_amount_to_deduct = sum(
                 downpayments.mapped("untaxed_amount_invoiced")
@@ -252,6 +254,40 @@ class SaleOrder(models.Model):
         self.order_line._cancel_tasks()
         return result
 
+    def _get_invoiceable_lines(self, final=False):
+        lines = super()._get_invoiceable_lines(final=final)
+        if self.env.context.get("psi_down_payments_apart"):
+            lines = lines.filtered(lambda line: not line.is_downpayment)
+        return lines
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        """Orders of companies that deduct down payments gradually get their
+        invoices without them, then each invoice its share of them."""
+        gradual = self.browse()
+        if final:
+            gradual = self.filtered(
+                lambda order: order.company_id.down_payment_deduction != "full"
+            )
+        if not gradual:
+            return super()._create_invoices(grouped=grouped, final=final, date=date)
+        invoices = self.env["account.move"]
+        others = self - gradual
+        if others:
+            invoices = super(
+                SaleOrder, others.with_context(raise_if_nothing_to_invoice=False)
+            )._create_invoices(grouped=grouped, final=final, date=date)
+        raise_if_nothing = self.env.context.get("raise_if_nothing_to_invoice", True)
+        invoices |= super(
+            SaleOrder,
+            gradual.with_context(
+                psi_down_payments_apart=True,
+                raise_if_nothing_to_invoice=raise_if_nothing and not invoices,
+            ),
+        )._create_invoices(grouped=grouped, final=final, date=date)
+        invoices = invoices.with_context(psi_down_payments_apart=False)
+        gradual._deduct_down_payments(invoices)
+        return invoices
+
     def action_view_opportunity(self):
         self.ensure_one()
         return {
@@ -328,3 +364,109 @@ class SaleOrder(models.Model):
         """These orders grouped by hours per day, each group with it in context."""
         for hours_per_day, orders in self.grouped("hours_per_day").items():
             yield orders.with_context(psi_hours_per_day=hours_per_day)
+
+    def _deduct_down_payments(self, invoices):
+        """Add to each customer invoice the down payments its orders deduct."""
+        for invoice in invoices.filtered(lambda move: move.move_type == "out_invoice"):
+            commands = []
+            sequence = max(invoice.invoice_line_ids.mapped("sequence"), default=0)
+            for order in self & invoice.invoice_line_ids.sale_line_ids.order_id:
+                billed = sum(
+                    line.price_subtotal
+                    for line in invoice.invoice_line_ids
+                    if not line.is_downpayment and line.sale_line_ids.order_id == order
+                )
+                deductions = order._get_down_payment_deductions(billed)
+                if not deductions:
+                    continue
+                order = order.with_context(lang=order.partner_invoice_id.lang)
+                sequence += 1
+                commands.append(
+                    Command.create(
+                        order._prepare_down_payment_section_line(sequence=sequence)
+                    )
+                )
+                for line, amount in deductions.items():
+                    sequence += 1
+                    values = line._prepare_invoice_line(
+                        sequence=sequence, quantity=-1.0, price_unit=amount
+                    )
+                    commands.append(Command.create(values))
+            if commands:
+                invoice.write({"invoice_line_ids": commands})
+
+    def _get_down_payment_deductions(self, billed):
+        """{down payment line: untaxed amount} that an invoice billing
+        ``billed`` (untaxed) of this order deducts, by the company's policy:
+        never more than ``billed``; with ``proportional``, the down payments in
+        the share of the order invoiced so far, all that remains once the
+        order is fully invoiced."""
+        self.ensure_one()
+        currency = self.currency_id
+        balances = {
+            line: line._get_down_payment_balance()
+            for line in self.order_line._filter_gradual_down_payments()
+        }
+        balances = {
+            line: balance
+            for line, balance in balances.items()
+            if currency.compare_amounts(balance[1], 0) > 0
+        }
+        to_deduct = sum(balance[1] for balance in balances.values())
+        if not balances or currency.compare_amounts(billed, 0) <= 0:
+            return {}
+        amount = min(billed, to_deduct)
+        if (
+            self.company_id.down_payment_deduction == "proportional"
+            and not self._is_fully_invoiced()
+        ):
+            invoiced = sum(balance[0] for balance in balances.values())
+            share = (
+                min(1.0, self._get_regular_amount_invoiced() / self.amount_untaxed)
+                if self.amount_untaxed
+                else 1.0
+            )
+            amount = min(amount, max(0.0, invoiced * share - (invoiced - to_deduct)))
+        amount = currency.round(amount)
+        deductions, rest = {}, amount
+        for index, (line, balance) in enumerate(balances.items(), start=1):
+            part = (
+                rest
+                if index == len(balances)
+                else currency.round(amount * balance[1] / to_deduct)
+            )
+            rest -= part
+            if not currency.is_zero(part):
+                deductions[line] = part
+        return deductions
+
+    def _regular_lines(self):
+        return self.order_line.filtered(
+            lambda line: not line.display_type and not line.is_downpayment
+        )
+
+    def _get_regular_amount_invoiced(self):
+        """Untaxed amount of the order's lines on invoices that are not
+        cancelled (drafts included), credit notes deducted."""
+        self.ensure_one()
+        amount = 0.0
+        for invoice_line in self._regular_lines().invoice_lines:
+            move = invoice_line.move_id
+            if move.state != "cancel":
+                sign = -1 if move.move_type == "out_refund" else 1
+                amount += sign * invoice_line.price_subtotal
+        return amount
+
+    def _is_fully_invoiced(self):
+        """Every line invoiced up to its ordered quantity."""
+        self.ensure_one()
+        precision = self.env["decimal.precision"].precision_get(
+            "Product Unit of Measure"
+        )
+        return all(
+            float_compare(
+                line.qty_invoiced, line.product_uom_qty, precision_digits=precision
+            )
+            >= 0
+            for line in self._regular_lines()
+        )

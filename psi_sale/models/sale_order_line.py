@@ -123,8 +123,13 @@ class SaleOrderLine(models.Model):
 
     @api.depends("order_id.hours_per_day")
     def _compute_qty_invoiced(self):  # pylint: disable=missing-return
+        """Down payments deducted gradually: the share still to deduct."""
         for lines in self._by_day_length():
             super(SaleOrderLine, lines)._compute_qty_invoiced()
+        for line in self._filter_gradual_down_payments():
+            invoiced, to_deduct = line._get_down_payment_balance()
+            if invoiced:
+                line.qty_invoiced = to_deduct / invoiced
 
     @api.depends("order_id.hours_per_day")
     def _compute_remaining_hours(self):  # pylint: disable=missing-return
@@ -252,23 +257,40 @@ class SaleOrderLine(models.Model):
         )
         return price * self.qty_delivered
 
-    def _get_untaxed_downpayment_invoiced(self):
-        """The posted down payment invoices of this down payment line, untaxed,
-        credit notes deducted (deductions on regular invoices not counted)."""
+    def _filter_gradual_down_payments(self):
+        """Down payment lines of companies that deduct them gradually."""
+        return self.filtered(
+            lambda line: (
+                line.is_downpayment
+                and not line.display_type
+                and line.company_id.down_payment_deduction != "full"
+            )
+        )
+
+    def _get_down_payment_balance(self):
+        """(Untaxed amount of the posted down payment invoices of this down
+        payment line, the part of it not deducted yet), credit notes counted.
+        A deduction counts from its draft on, so two drafts never deduct the
+        same amount."""
         self.ensure_one()
-        amount = 0.0
+        invoiced = deducted = 0.0
         for invoice_line in self._get_invoice_lines():
             move = invoice_line.move_id
-            if move.state != "posted" or not move._is_downpayment():
+            is_down_payment = move._is_downpayment()
+            if move.state == "cancel" or (is_down_payment and move.state != "posted"):
                 continue
             sign = -1 if move.move_type == "out_refund" else 1
-            amount += sign * invoice_line.currency_id._convert(
+            amount = sign * invoice_line.currency_id._convert(
                 invoice_line.price_subtotal,
                 self.currency_id,
                 self.company_id,
                 move.invoice_date or fields.Date.today(),
             )
-        return amount
+            if is_down_payment:
+                invoiced += amount
+            else:
+                deducted -= amount
+        return invoiced, invoiced - deducted
 
     def _is_zero_quantity(self):
         self.ensure_one()

@@ -1,0 +1,313 @@
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common import PsiOrderCommon
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicing(PsiOrderCommon):
+    """The four invoicing modes and the deduction of down payments.
+
+    The worked example: an order of 10,000 untaxed (20 % VAT) delivered by
+    hand, a down payment of 30 % (3,000 untaxed) invoiced and posted."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.vat_20, cls.vat_10 = cls.env["account.tax"].create(
+            [
+                {"name": "TVA 20 %", "amount": 20, "type_tax_use": "sale"},
+                {"name": "TVA 10 %", "amount": 10, "type_tax_use": "sale"},
+            ]
+        )
+        cls.product_mission = cls.env["product.product"].create(
+            {
+                "name": "Mission d'accompagnement",
+                "type": "service",
+                "invoice_policy": "delivery",
+                "service_type": "manual",
+                "list_price": 1000,
+                "taxes_id": [Command.set(cls.vat_20.ids)],
+            }
+        )
+
+    def _mission(self, policy="full", quantity=10, partner=None):
+        self.env.company.down_payment_deduction = policy
+        return self._order((self.product_mission, quantity), partner=partner)
+
+    def _invoice(self, orders, mode, **values):
+        """What the wizard creates for these orders in this mode."""
+        before = orders.invoice_ids
+        wizard = (
+            orders.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=orders.ids)
+            .create(dict(values, invoice_mode=mode))
+        )
+        wizard.create_invoices()
+        return orders.invoice_ids - before
+
+    def _posted_down_payment(self, order, percentage=30):
+        invoice = self._invoice(order, "percentage", amount=percentage)
+        invoice.action_post()
+        return invoice
+
+    def _deliver(self, order, quantity):
+        order.order_line.filtered("product_id").qty_delivered = quantity
+
+    def _render(self, invoice):
+        report = self.env["ir.actions.report"]
+        return report._render_qweb_html("account.account_invoices", invoice.ids)[
+            0
+        ].decode()
+
+    def _deducted(self, invoice):
+        lines = invoice.invoice_line_ids.filtered("is_downpayment")
+        return -sum(lines.mapped("price_subtotal"))
+
+    def test_four_modes_keep_stock_fields(self):
+        order = self._mission()
+        for mode, method, deduct in (
+            ("lines", "delivered", False),
+            ("percentage", "percentage", True),
+            ("fixed", "fixed", True),
+        ):
+            wizard = (
+                self.env["sale.advance.payment.inv"]
+                .with_context(active_model="sale.order", active_ids=order.ids)
+                .create({"invoice_mode": mode})
+            )
+            self.assertEqual(wizard.advance_payment_method, method)
+            self.assertEqual(wizard.deduct_down_payments, deduct)
+        self._posted_down_payment(order)
+        # an integration setting stock's fields gets the matching mode
+        wizard = (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create({"advance_payment_method": "delivered"})
+        )
+        self.assertEqual(wizard.invoice_mode, "lines_deduct")
+        wizard.deduct_down_payments = False
+        self.assertEqual(wizard.invoice_mode, "lines")
+        labels = dict(
+            wizard.with_context(lang="fr_FR")
+            ._fields["invoice_mode"]
+            ._description_selection(wizard.with_context(lang="fr_FR").env)
+        )
+        self.assertEqual(
+            labels,
+            {
+                "lines": "Lignes facturables",
+                "lines_deduct": "Lignes facturables (acomptes déduits)",
+                "percentage": "Acompte (pourcentage)",
+                "fixed": "Acompte (montant)",
+            },
+        )
+
+    def test_mode_lines_invoices_the_delivered_part_without_deduction(self):
+        order = self._mission("proportional")
+        self._posted_down_payment(order)
+        self._deliver(order, 4)
+        invoice = self._invoice(order, "lines")
+        self.assertEqual(invoice.amount_untaxed, 4000)
+        self.assertFalse(invoice.invoice_line_ids.filtered("is_downpayment"))
+        self.assertEqual(order.downpayment_amount_to_deduct, 3000)
+
+    def test_proportional_deduction_follows_the_share_invoiced(self):
+        order = self._mission("proportional")
+        down_payment = self._posted_down_payment(order)
+        self.assertEqual(down_payment.amount_untaxed, 3000)
+        self._deliver(order, 4)
+        first = self._invoice(order, "lines_deduct")
+        self.assertEqual(self._deducted(first), 1200)
+        self.assertEqual(first.amount_untaxed, 4000 - 1200)
+        self.assertEqual(first.amount_total, (4000 - 1200) * 1.2)
+        first.action_post()
+        dp_line = order.order_line.filtered(
+            lambda line: line.is_downpayment and not line.display_type
+        )
+        self.assertEqual(dp_line.qty_invoiced, 0.6)  # 60 % still to deduct
+        self.assertEqual(order.downpayment_amount_to_deduct, 1800)
+        self._deliver(order, 10)
+        last = self._invoice(order, "lines_deduct")
+        self.assertEqual(self._deducted(last), 1800)
+        self.assertEqual(last.amount_untaxed, 6000 - 1800)
+        last.action_post()
+        self.assertEqual(self._deducted(first) + self._deducted(last), 3000)
+        self.assertEqual(order.downpayment_amount_to_deduct, 0)
+        self.assertEqual(dp_line.qty_invoiced, 0)
+        self.assertEqual(order.invoice_status, "invoiced")
+
+    def test_capped_deduction_never_makes_a_credit_note(self):
+        order = self._mission("capped")
+        self._posted_down_payment(order)
+        self._deliver(order, 1)
+        first = self._invoice(order, "lines_deduct")
+        self.assertEqual(first.move_type, "out_invoice")
+        self.assertEqual(self._deducted(first), 1000)
+        self.assertEqual(first.amount_total, 0)
+        first.action_post()
+        self._deliver(order, 10)
+        last = self._invoice(order, "lines_deduct")
+        self.assertEqual(self._deducted(last), 2000)
+        self.assertEqual(last.amount_untaxed, 9000 - 2000)
+        last.action_post()
+        self.assertEqual(order.downpayment_amount_to_deduct, 0)
+
+    def test_full_deduction_is_stock_odoo(self):
+        order = self._mission("full")
+        self._posted_down_payment(order)
+        self._deliver(order, 1)
+        invoice = self._invoice(order, "lines_deduct")
+        # as in stock Odoo: everything on the first invoice, here a credit note
+        self.assertEqual(invoice.move_type, "out_refund")
+        self.assertEqual(invoice.amount_untaxed, 3000 - 1000)
+
+    def test_draft_deduction_is_not_deducted_twice(self):
+        order = self._mission("capped")
+        self._posted_down_payment(order)
+        self._deliver(order, 2)
+        first = self._invoice(order, "lines_deduct")  # left in draft
+        self.assertEqual(self._deducted(first), 2000)
+        self._deliver(order, 10)
+        second = self._invoice(order, "lines_deduct")
+        self.assertEqual(self._deducted(second), 1000)
+        # cancelling the first gives its deduction back
+        first.button_cancel()
+        self.assertEqual(
+            order.order_line.filtered("is_downpayment")
+            .filtered(lambda line: not line.display_type)
+            ._get_down_payment_balance(),
+            (3000, 2000),
+        )
+
+    def test_credit_note_of_an_invoice_gives_its_deduction_back(self):
+        order = self._mission("proportional")
+        self._posted_down_payment(order)
+        self._deliver(order, 4)
+        invoice = self._invoice(order, "lines_deduct")
+        invoice.action_post()
+        self.assertEqual(order.downpayment_amount_to_deduct, 1800)
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "Erreur"})
+        )
+        reversal.refund_moves()
+        invoice.reversal_move_ids.action_post()
+        self.assertEqual(order.downpayment_amount_to_deduct, 3000)
+
+    def test_fixed_and_percentage_down_payments_then_the_last_invoice_lists_them(
+        self,
+    ):
+        order = self._mission("proportional")
+        fixed = self._invoice(order, "fixed", fixed_amount=1200)
+        self.assertEqual(fixed.amount_total, 1200)  # taxes included, exactly
+        fixed.action_post()
+        percentage = self._invoice(order, "percentage", amount=25)
+        self.assertEqual(percentage.amount_untaxed, 2500)
+        percentage.action_post()
+        self._deliver(order, 10)
+        last = self._invoice(order, "lines_deduct")
+        self.assertEqual(self._deducted(last), 1000 + 2500)
+        self.assertEqual(last.deducted_down_payment_ids, fixed | percentage)
+        last.action_post()
+        self.assertEqual(
+            [
+                (line["invoice"], line["amount"], line["deducted"])
+                for line in last._get_deducted_down_payments()
+            ],
+            [(fixed, 1200, 1200), (percentage, 3000, 3000)],
+        )
+        self.env["res.lang"]._activate_lang("en_US")
+        order.partner_id.lang = "en_US"
+        html = self._render(last)
+        self.assertIn("Down payments deducted", html)
+        for down_payment in fixed | percentage:
+            self.assertIn(down_payment.name, html)
+        order.partner_id.lang = "fr_FR"
+        html = self._render(last)
+        self.assertIn("Acomptes déduits", html)
+
+    def test_several_orders_invoiced_together_each_deduct_their_share(self):
+        self.env.company.down_payment_deduction = "proportional"
+        orders = self._order((self.product_mission, 10)) | self._order(
+            (self.product_mission, 5)
+        )
+        for order, delivered in zip(orders, (4, 2), strict=True):
+            self._posted_down_payment(order)
+            self._deliver(order, delivered)
+        invoice = self._invoice(orders, "lines_deduct", consolidated_billing=True)
+        self.assertEqual(len(invoice), 1)
+        self.assertEqual(self._deducted(invoice), 1200 + 600)
+        self.assertEqual(invoice.amount_untaxed, 4000 + 2000 - 1800)
+
+    def test_down_payment_with_two_taxes_is_deducted_per_tax(self):
+        self.env.company.down_payment_deduction = "proportional"
+        reduced = self.env["product.product"].create(
+            {
+                "name": "Formation",
+                "type": "service",
+                "invoice_policy": "delivery",
+                "service_type": "manual",
+                "list_price": 1000,
+                "taxes_id": [Command.set(self.vat_10.ids)],
+            }
+        )
+        order = self._order((self.product_mission, 6), (reduced, 4))
+        down_payment = self._posted_down_payment(order)
+        self.assertEqual(down_payment.amount_untaxed, 3000)
+        self.assertEqual(down_payment.amount_tax, 1800 * 0.2 + 1200 * 0.1)
+        order.order_line.filtered("product_id").qty_delivered = 2  # 4,000 of 10,000
+        invoice = self._invoice(order, "lines_deduct")
+        deductions = invoice.invoice_line_ids.filtered("is_downpayment")
+        self.assertEqual(
+            sorted((line.tax_ids.amount, line.price_subtotal) for line in deductions),
+            [(10, -480), (20, -720)],
+        )
+
+    def test_invoice_of_days_shows_hours_and_knows_its_opportunity(self):
+        opportunity = self.env["crm.lead"].create(
+            {
+                "name": "Refonte SI",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+            }
+        )
+        order = self._order((self.product_training, 3), confirm=False)
+        order.opportunity_id = opportunity
+        order.action_confirm()
+        invoice = order._create_invoices()
+        self.assertEqual(invoice.opportunity_id, opportunity)
+        self.assertEqual(invoice.hours_per_day, 7)
+        self.assertEqual(invoice.invoice_line_ids.quantity_hours, 21)
+        invoices = self.env["account.move"].search(
+            [("opportunity_id", "=", opportunity.id)]
+        )
+        self.assertEqual(invoices, invoice)
+        html = self._render(invoice)
+        self.assertIn("21:00", html)
+        self.assertIn("07:00", html)
+
+    def test_bad_input_is_refused_and_leaves_nothing(self):
+        order = self._mission("proportional")
+
+        def counts():
+            return self.env["account.move"].search_count([]), len(order.order_line)
+
+        before = counts()
+        for mode, values, message in (
+            ("percentage", {"amount": 0}, "positive"),
+            ("percentage", {"amount": -5}, "positive"),
+            ("percentage", {"amount": 150}, "100%"),
+            ("fixed", {"fixed_amount": 0}, "positive"),
+            ("fixed", {"fixed_amount": -10}, "positive"),
+            ("fixed", {"fixed_amount": 12001}, "left to invoice"),
+            ("lines_deduct", {}, "no down payment to deduct"),
+        ):
+            with self.subTest(mode=mode, values=values):
+                self.env["res.lang"]._activate_lang("en_US")
+                with self.assertRaises(UserError) as error:
+                    self._invoice(order.with_context(lang="en_US"), mode, **values)
+                self.assertIn(message, str(error.exception))
+                self.assertEqual(counts(), before)

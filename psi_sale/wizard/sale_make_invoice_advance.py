@@ -1,0 +1,104 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# (invoice mode, advance_payment_method, deduct_down_payments)
+INVOICE_MODES = [
+    ("lines", "delivered", False),
+    ("lines_deduct", "delivered", True),
+    ("percentage", "percentage", True),
+    ("fixed", "fixed", True),
+]
+
+
+class SaleAdvancePaymentInv(models.TransientModel):
+    """The four ways of invoicing an order, on top of stock's two fields
+    (``advance_payment_method``, ``deduct_down_payments``), which integrations
+    keep using."""
+
+    _inherit = "sale.advance.payment.inv"
+
+    invoice_mode = fields.Selection(
+        [
+            ("lines", "Invoiceable lines"),
+            ("lines_deduct", "Invoiceable lines (down payments deducted)"),
+            ("percentage", "Down payment (percentage)"),
+            ("fixed", "Down payment (fixed amount)"),
+        ],
+        string="Invoice",
+        compute="_compute_invoice_mode",
+        inverse="_inverse_invoice_mode",
+        help="Invoiceable lines: the quantities delivered (or ordered) and not "
+        "invoiced yet. With down payments deducted: the same, minus the down "
+        "payments as the company's deduction policy says. Down payment: an "
+        "advance invoice, as a percentage of the order or a fixed amount (taxes "
+        "included).",
+    )
+
+    @api.depends("advance_payment_method", "deduct_down_payments", "has_down_payments")
+    def _compute_invoice_mode(self):
+        for wizard in self:
+            if wizard.advance_payment_method != "delivered":
+                wizard.invoice_mode = wizard.advance_payment_method
+            elif wizard.deduct_down_payments and wizard.has_down_payments:
+                wizard.invoice_mode = "lines_deduct"
+            else:
+                wizard.invoice_mode = "lines"
+
+    def _inverse_invoice_mode(self):
+        for wizard in self:
+            if wizard.invoice_mode == "lines_deduct" and not wizard.has_down_payments:
+                raise UserError(
+                    self.env._(
+                        "There is no down payment to deduct on %(orders)s: choose "
+                        "“Invoiceable lines”.",
+                        orders=", ".join(wizard.sale_order_ids.mapped("name")),
+                    )
+                )
+            wizard.update(wizard._get_invoice_mode_values())
+
+    @api.onchange("invoice_mode")
+    def _onchange_invoice_mode(self):
+        if self.invoice_mode:
+            self.update(self._get_invoice_mode_values())
+
+    def _get_invoice_mode_values(self):
+        self.ensure_one()
+        for mode, method, deduct in INVOICE_MODES:
+            if mode == self.invoice_mode:
+                return {
+                    "advance_payment_method": method,
+                    "deduct_down_payments": deduct,
+                }
+        return {}
+
+    def _check_amount_is_positive(self):
+        """Also refuse more than the whole order, or than what is left."""
+        result = super()._check_amount_is_positive()
+        for wizard in self:
+            orders = wizard.sale_order_ids
+            left = sum(orders.mapped("amount_total")) - sum(
+                orders.mapped("amount_invoiced")
+            )
+            if wizard.advance_payment_method == "percentage" and wizard.amount > 100:
+                raise UserError(
+                    self.env._(
+                        "A down payment cannot be more than 100%% of the order "
+                        "(%(percentage)s%% given).",
+                        percentage=wizard.amount,
+                    )
+                )
+            # an order of nothing (stock Odoo accepts a down payment on it) aside
+            if (
+                wizard.advance_payment_method == "fixed"
+                and any(orders.mapped("amount_total"))
+                and wizard.currency_id.compare_amounts(wizard.fixed_amount, left) > 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "The down payment (%(amount)s) is more than what is left to "
+                        "invoice on the order (%(left)s).",
+                        amount=wizard.currency_id.format(wizard.fixed_amount),
+                        left=wizard.currency_id.format(left),
+                    )
+                )
+        return result

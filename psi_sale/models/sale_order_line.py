@@ -131,6 +131,11 @@ class SaleOrderLine(models.Model):
             if invoiced:
                 line.qty_invoiced = to_deduct / invoiced
 
+    def _recompute_qty_to_invoice(self, start_date, end_date):
+        """The timesheets of a period count in the order's days too."""
+        for lines in self._by_day_length():
+            super(SaleOrderLine, lines)._recompute_qty_to_invoice(start_date, end_date)
+
     @api.depends("order_id.hours_per_day")
     def _compute_remaining_hours(self):  # pylint: disable=missing-return
         for lines in self._by_day_length():

@@ -1,3 +1,6 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import tagged
@@ -241,6 +244,48 @@ class TestInvoicing(PsiOrderCommon):
         self.assertEqual(len(invoice), 1)
         self.assertEqual(self._deducted(invoice), 1200 + 600)
         self.assertEqual(invoice.amount_untaxed, 4000 + 2000 - 1800)
+
+    def test_orders_invoiced_separately_each_deduct_their_share(self):
+        self.env.company.down_payment_deduction = "capped"
+        orders = self._order((self.product_mission, 10)) | self._order(
+            (self.product_mission, 5)
+        )
+        for order in orders:
+            self._posted_down_payment(order)
+            self._deliver(order, 1)
+        invoices = self._invoice(orders, "lines_deduct", consolidated_billing=False)
+        self.assertEqual(len(invoices), 2)
+        self.assertEqual(invoices.mapped("amount_total"), [0, 0])
+        self.assertEqual(
+            [self._deducted(invoice) for invoice in invoices], [1000, 1000]
+        )
+
+    def test_timesheet_period_invoices_its_share_of_the_down_payment(self):
+        self.env.company.down_payment_deduction = "proportional"
+        order = self._order((self.product_consulting, 10))  # 6,000
+        self._posted_down_payment(order)  # 1,800
+        today = fields.Date.today()
+        last_month = today - relativedelta(months=1)
+        for day, hours in ((last_month, 14), (today, 14)):
+            self.env["account.analytic.line"].create(
+                {
+                    "name": "Atelier",
+                    "project_id": order.order_line.task_id.project_id.id,
+                    "task_id": order.order_line.task_id.id,
+                    "employee_id": self.employee_1.id,
+                    "unit_amount": hours,
+                    "date": day,
+                }
+            )
+        invoice = self._invoice(
+            order,
+            "lines_deduct",
+            date_start_invoice_timesheet=last_month - relativedelta(days=1),
+            date_end_invoice_timesheet=last_month,
+        )
+        # 14 h of last month: 2 days of 7 h, 1,200 = 20 % of the order
+        self.assertEqual(invoice.amount_untaxed, 1200 - 360)
+        self.assertEqual(self._deducted(invoice), 360)
 
     def test_down_payment_with_two_taxes_is_deducted_per_tax(self):
         self.env.company.down_payment_deduction = "proportional"

@@ -131,7 +131,7 @@ class SaleOrderLine(models.Model):
             if invoiced:
                 line.qty_invoiced = to_deduct / invoiced
 
-    def _recompute_qty_to_invoice(self, start_date, end_date):
+    def _recompute_qty_to_invoice(self, start_date, end_date):  # pylint: disable=missing-return
         """The timesheets of a period count in the order's days too."""
         for lines in self._by_day_length():
             super(SaleOrderLine, lines)._recompute_qty_to_invoice(start_date, end_date)

@@ -36,11 +36,17 @@
         "views/project_task_views.xml",
         "views/account_move_views.xml",
         "views/account_analytic_line_views.xml",
+        "views/sale_portal_templates.xml",
         "views/psi_sale_menus.xml",
     ],
     "demo": [
         "demo/product_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "psi_sale/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }

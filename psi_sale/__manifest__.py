@@ -38,12 +38,18 @@
         "views/account_move_views.xml",
         "views/account_analytic_line_views.xml",
         "wizard/sale_make_invoice_advance_views.xml",
+        "views/sale_portal_templates.xml",
         "views/psi_sale_menus.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
         "demo/product_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "psi_sale/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -361,8 +361,29 @@ def cmd_run(options):
     os.execvpe(sys.executable, [sys.executable, "-m", "odoo"] + args, env)
 
 
+def ensure_browser(env):
+    """Odoo skips its browser tests (tours) without Chromium or the Python
+    package websocket-client: install what is missing (Chromium with apt-get,
+    as root), or stop."""
+    browsers = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
+    if not any(shutil.which(name) for name in browsers):
+        if os.geteuid() != 0 or not shutil.which("apt-get"):
+            die("Chromium is needed by the browser tests: apt-get install chromium")
+        log("installing Chromium (apt-get) for the browser tests")
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True)
+    probe = [sys.executable, "-c", "import websocket"]
+    if subprocess.run(probe, env=env, capture_output=True, check=False).returncode:
+        log(f"installing websocket-client for the browser tests in {sys.executable}")
+        pip = [sys.executable, "-m", "pip", "install", "-q", "websocket-client"]
+        if subprocess.run(pip, env=env, check=False).returncode:
+            # a Python managed by the system (PEP 668) refuses plain installs
+            subprocess.run(pip + ["--break-system-packages"], env=env, check=True)
+
+
 def cmd_test(options):
     env, addons_path = find_odoo()
+    ensure_browser(env)
     db_args, started = postgres()
     if not options.no_lint and lint():
         print("0 passed, 1 failed")
@@ -392,6 +413,7 @@ def cmd_test_stock(options):
     psi_sale (or, for the baseline, only its stock dependencies) is installed.
     """
     env, addons_path = find_odoo()
+    ensure_browser(env)
     db_args, started = postgres()
     installed = addon_depends(ADDONS) if options.baseline else ADDONS
     result_path = os.path.join(VAR, f"{STOCK_DB}-result.json")

@@ -360,6 +360,15 @@ class SaleOrder(models.Model):
                     user_id=opportunity.user_id.id or self.env.uid,
                 )
 
+    def _get_portal_projects(self, user):
+        """The order's projects that USER may open on the portal: those the
+        company shares on it with the customer (stock project sharing)."""
+        self.ensure_one()
+        projects = self.sudo().project_ids.filtered(
+            lambda project: project.privacy_visibility == "portal"
+        )
+        return projects.with_user(user)._filtered_access("read")
+
     def _by_day_length(self):
         """These orders grouped by hours per day, each group with it in context."""
         for hours_per_day, orders in self.grouped("hours_per_day").items():

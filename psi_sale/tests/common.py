@@ -216,3 +216,28 @@ class PsiOrderCommon(PsiTimesheetCommon):
             (cls.product_audit, 1),
             **kwargs,
         )
+
+    @classmethod
+    def _down_payment(cls, order, percentage):
+        """A posted down payment invoice of PERCENTAGE % (stock wizard)."""
+        wizard = (
+            cls.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create({"advance_payment_method": "percentage", "amount": percentage})
+        )
+        wizard.create_invoices()
+        invoice = order.invoice_ids.filtered(lambda move: move.state == "draft")
+        invoice.action_post()
+        return invoice
+
+    @classmethod
+    def _worked_example(cls, **kwargs):
+        """10 consulting days at 600 (7 h a day), 16 hours logged, a 30 % down
+        payment, then the delivered days invoiced without deduction: return
+        the order, the down payment and the invoice, both posted."""
+        order = cls._order((cls.product_consulting, 10), **kwargs)
+        cls._log(order.order_line, (cls.employee_1, 9), (cls.employee_2, 7))
+        down_payment = cls._down_payment(order, 30)
+        invoice = order._create_invoices()  # the delivered days, no deduction
+        invoice.action_post()
+        return order, down_payment, invoice

@@ -41,24 +41,9 @@ class TestOrderCockpit(PsiOrderCommon):
             ]
         )
 
-    def _down_payment(self, order, percentage):
-        wizard = (
-            self.env["sale.advance.payment.inv"]
-            .with_context(active_model="sale.order", active_ids=order.ids)
-            .create({"advance_payment_method": "percentage", "amount": percentage})
-        )
-        wizard.create_invoices()
-        invoice = order.invoice_ids.filtered(lambda move: move.state == "draft")
-        invoice.action_post()
-        return invoice
-
     def test_worked_example_10_days_16_hours_a_down_payment_and_an_invoice(self):
-        order = self._order((self.product_consulting, 10))
+        order, down_payment, invoice = self._worked_example()
         line = order.order_line
-        self._log(line, (self.employee_1, 9), (self.employee_2, 7))
-        down_payment = self._down_payment(order, 30)
-        invoice = order._create_invoices()  # the delivered days, no deduction
-        invoice.action_post()
         # by hand: 7 h a day; 16 h = 2.2857 days, 2.29 once rounded
         ordered, price = 10, 600
         delivered = round(16 / 7, 2)  # 2.29

@@ -41,6 +41,7 @@
     "demo": [
         "demo/product_demo.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
     "application": True,
     "installable": True,
 }

@@ -552,7 +552,9 @@ def differences(before, after, path=""):
                 before.get(key, "(none)"), after.get(key, "(none)"), f"{path}/{key}"
             )
         return lines[:20]
-    return [] if before == after else [f"{path}: {before!r} -> {after!r}"]
+    if before == after:
+        return []
+    return [f"{path}: {repr(before)[:100]} -> {repr(after)[:100]}"]
 
 
 def default_problems(snapshot):
@@ -563,6 +565,7 @@ def default_problems(snapshot):
     problems = []
     for company_id, company in defaults["companies"].items():
         expected = {
+            "id": int(company_id),
             "timesheet_hours_per_day": defaults["calendars"][company_id] or 8.0,
             "timesheet_day_rounding": "none",
             "crm_stage_rules": False,

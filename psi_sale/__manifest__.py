@@ -50,6 +50,7 @@
             "psi_sale/static/tests/tours/*.js",
         ],
     },
+    "pre_init_hook": "pre_init_hook",
     "application": True,
     "installable": True,
 }

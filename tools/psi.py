@@ -3,6 +3,7 @@
     python3 tools/psi.py run     # demo database psi_demo on http://localhost:8069
     python3 tools/psi.py test    # lint, then psi_sale's tests on a fresh database
     python3 tools/psi.py test-stock  # stock Odoo's tests with psi_sale installed
+    python3 tools/psi.py test-lifecycle  # install, update, uninstall, stock tests
     python3 tools/psi.py stop    # stop the throwaway PostgreSQL, if running
 
 The Makefile calls these; see README.rst. Odoo 18.0 is looked for as the
@@ -36,6 +37,7 @@ PG_FIRST_PORT = int(os.environ.get("PSI_PGPORT", "54329"))
 DEMO_DB = os.environ.get("PSI_DEMO_DB", "psi_demo")
 TEST_DB = os.environ.get("PSI_TEST_DB", "psi_test")
 STOCK_DB = os.environ.get("PSI_STOCK_DB", "psi_stock")
+LIFECYCLE_DB = os.environ.get("PSI_LIFECYCLE_DB", "psi_lifecycle")
 ADDONS = ["psi_sale"]
 # stock addons whose own tests `test-stock` runs with psi_sale installed
 STOCK_MODULES = (
@@ -416,40 +418,186 @@ def cmd_test_stock(options):
     ensure_browser(env)
     db_args, started = postgres()
     installed = addon_depends(ADDONS) if options.baseline else ADDONS
-    result_path = os.path.join(VAR, f"{STOCK_DB}-result.json")
-    log_path = os.path.join(VAR, f"{STOCK_DB}.log")
-    drop_database(db_args, STOCK_DB)
-    if os.path.exists(log_path):
-        os.remove(log_path)  # Odoo appends to it
+    result_path, log_path = stock_paths(STOCK_DB)
     args = common_args(addons_path, db_args) + [
         f"--database={STOCK_DB}",
         "--stop-after-init",
     ]
     try:
-        log(f"installing {','.join(installed)} with demo data in database {STOCK_DB}")
-        begin = time.monotonic()
-        install = subprocess.run(
-            [sys.executable, "-m", "odoo", f"--init={','.join(installed)}"]
-            + args
-            + ["--log-level=warn"],
-            env=env,
-            check=False,
-        )
-        log(f"installed in {time.monotonic() - begin:.0f} s")
-        if install.returncode == 0:
-            log(f"running the tests of {options.modules}, log in {log_path}")
-            begin = time.monotonic()
-            args += ["--test-enable", f"--test-tags={options.test_tags}"]
-            args += [f"--http-port={free_port()}", "--log-level=test"]
-            args += [f"--logfile={log_path}"]
-            odoo_test(env, result_path, args, [f"--test-installed={options.modules}"])
-            log(f"tested in {time.monotonic() - begin:.0f} s")
+        if odoo_install(env, args, installed, fresh=(db_args, STOCK_DB, log_path)):
+            run_stock_tests(env, args, options, result_path, log_path)
     finally:
         if not options.keep:
             drop_database(db_args, STOCK_DB)
         if started:
             pg_stop()
     return report(result_path)
+
+
+def stock_paths(dbname):
+    """The result and log files of the stock tests run on DBNAME."""
+    return (
+        os.path.join(VAR, f"{dbname}-result.json"),
+        os.path.join(VAR, f"{dbname}.log"),
+    )
+
+
+def odoo_install(env, args, modules, update=False, fresh=None):
+    """Install (or update) MODULES with Odoo's server command; with FRESH =
+    (db_args, dbname, log_path), on a new database and log. Return success."""
+    if fresh:
+        db_args, dbname, log_path = fresh
+        drop_database(db_args, dbname)
+        if os.path.exists(log_path):
+            os.remove(log_path)  # Odoo appends to it
+    option = "--update" if update else "--init"
+    log(f"{'updating' if update else 'installing'} {','.join(modules)}")
+    begin = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "odoo", f"{option}={','.join(modules)}"]
+        + args
+        + ["--log-level=warn"],
+        env=env,
+        check=False,
+    )
+    log(f"done in {time.monotonic() - begin:.0f} s")
+    return done.returncode == 0
+
+
+def run_stock_tests(env, args, options, result_path, log_path):
+    """The at_install and post_install tests of options.modules, in the
+    database of ARGS where every module is installed."""
+    log(f"running the tests of {options.modules}, log in {log_path}")
+    begin = time.monotonic()
+    args = args + ["--test-enable", f"--test-tags={options.test_tags}"]
+    args += [f"--http-port={free_port()}", "--log-level=test"]
+    args += [f"--logfile={log_path}"]
+    odoo_test(env, result_path, args, [f"--test-installed={options.modules}"])
+    log(f"tested in {time.monotonic() - begin:.0f} s")
+
+
+def cmd_test_lifecycle(options):
+    """Install psi_sale on a database already in business, update it twice,
+    uninstall it, then run stock Odoo's tests there (see README.rst)."""
+    env, addons_path = find_odoo()
+    db_args, started = postgres()
+    result_path, log_path = stock_paths(LIFECYCLE_DB)
+    args = common_args(addons_path, db_args) + [
+        f"--database={LIFECYCLE_DB}",
+        "--stop-after-init",
+    ]
+    checks = []
+    begin = time.monotonic()
+    try:
+        if odoo_install(
+            env, args, addon_depends(ADDONS), fresh=(db_args, LIFECYCLE_DB, log_path)
+        ):
+            lifecycle_checks(env, args, checks)
+            run_stock_tests(env, args, options, result_path, log_path)
+    except subprocess.CalledProcessError as error:  # a step's traceback is above
+        checks.append(("the lifecycle steps run", [str(error)]))
+    finally:
+        if not options.keep:
+            drop_database(db_args, LIFECYCLE_DB)
+        if started:
+            pg_stop()
+        log(f"lifecycle tested in {time.monotonic() - begin:.0f} s")
+    return report(result_path, checks)
+
+
+def lifecycle_checks(env, args, checks):
+    """Seed, install, update twice, uninstall, comparing snapshots; append
+    (check, problems) to CHECKS."""
+
+    def step(name, *extra):
+        output = os.path.join(VAR, f"{LIFECYCLE_DB}-{name}.json")
+        command = [sys.executable, os.path.join(ROOT, "tools", "lifecycle.py")]
+        command += [name.split("-")[0], output, *extra, "--"]
+        subprocess.run(command + args + ["--log-level=warn"], env=env, check=True)
+        with open(output, encoding="utf-8") as output_file:
+            return json.load(output_file), output
+
+    def check(name, problems):
+        checks.append((name, problems))
+
+    step("seed")
+    before, _ = step("snapshot-before")
+    if not odoo_install(env, args, ADDONS):
+        raise subprocess.CalledProcessError(1, "install psi_sale")
+    concurrent, _ = step("concurrency")
+    check(
+        "two people logging time and invoicing one order at once invoice each day once",
+        concurrent["problems"],
+    )
+    installed, _ = step("snapshot-installed")
+    check(
+        "installing keeps the figures of existing records",
+        differences(before["figures"], kept(before["figures"], installed["figures"])),
+    )
+    check("installing gives sensible defaults", default_problems(installed))
+    previous = installed
+    for update in ("1", "2"):
+        if not odoo_install(env, args, ADDONS, update=True):
+            raise subprocess.CalledProcessError(1, f"update {update}")
+        updated, path = step(f"snapshot-update{update}")
+        check(
+            f"update {update} changes nothing",
+            differences(previous, updated),
+        )
+        previous = updated
+    left, _ = step("uninstall", path)
+    check(
+        "uninstalling drops psi_sale's XML ids, columns and tables",
+        [f"{kind} left: {what}" for kind, what in left.items() if what],
+    )
+    uninstalled, _ = step("snapshot-uninstalled")
+    check(
+        "uninstalling keeps the figures of stock records",
+        differences(before["figures"], kept(before["figures"], uninstalled["figures"])),
+    )
+
+
+def kept(before, after):
+    """AFTER's figures of the records that BEFORE has (not those made since)."""
+    return {
+        kind: {key: value for key, value in records.items() if key in before[kind]}
+        for kind, records in after.items()
+    }
+
+
+def differences(before, after, path=""):
+    """Where two snapshots differ, as readable lines (20 at most)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        lines = []
+        for key in sorted(set(before) | set(after)):
+            lines += differences(
+                before.get(key, "(none)"), after.get(key, "(none)"), f"{path}/{key}"
+            )
+        return lines[:20]
+    if before == after:
+        return []
+    return [f"{path}: {repr(before)[:100]} -> {repr(after)[:100]}"]
+
+
+def default_problems(snapshot):
+    """The defaults psi_sale gives what was there before it: each company's
+    working day (that of its schedule), Odoo's 8-hour day on existing orders
+    (their figures stay), no rounding, stage rules off, offers as lines."""
+    defaults = snapshot["defaults"]
+    problems = []
+    for company_id, company in defaults["companies"].items():
+        expected = {
+            "id": int(company_id),
+            "timesheet_hours_per_day": defaults["calendars"][company_id] or 8.0,
+            "timesheet_day_rounding": "none",
+            "crm_stage_rules": False,
+            "quotation_offer_lines": "lines",
+        }
+        problems += differences(expected, company, f"company {company_id}")
+    for order_id, order in defaults["orders"].items():
+        expected = {"id": int(order_id), "hours_per_day": 8.0, "day_rounding": "none"}
+        problems += differences(expected, order, f"order {order_id}")
+    return problems[:20]
 
 
 def addon_depends(addons):
@@ -500,16 +648,24 @@ def cmd_pot(_options):
         log(f"{os.path.relpath(po, ROOT)} merged: translate its new entries")
 
 
-def report(result_path):
-    """Print the failed tests and the unexpected log records, then the closing
-    line; return rc."""
+def report(result_path, checks=()):
+    """Print the failed tests and checks (CHECKS: (name, problems) pairs, each
+    counted as a test) and the unexpected log records, then the closing line;
+    return rc."""
+    failed_checks = [(name, problems) for name, problems in checks if problems]
+    for name, problems in failed_checks:
+        print(f"failed: {name}")
+        for problem in problems:
+            print(f"    {problem}")
+    checks_passed = len(checks) - len(failed_checks)
     if not os.path.exists(result_path):
-        print("0 passed, 1 failed")
+        print(f"{checks_passed} passed, {len(failed_checks) + 1} failed")
         return 1
     with open(result_path, encoding="utf-8") as result_file:
         result = json.load(result_file)
     failed = result["failures"] + result["errors"]
-    passed = max(result["run"] - result["skipped"] - failed, 0)
+    passed = max(result["run"] - result["skipped"] - failed, 0) + checks_passed
+    failed += len(failed_checks)
     for test in result["failed_tests"]:
         print(f"failed: {test}")
     for line in result["unexpected_log"]:
@@ -572,15 +728,23 @@ def main():
         "test-stock", help="stock Odoo's tests with psi_sale installed"
     )
     stock.add_argument(
-        "--modules",
-        default=os.environ.get("STOCK_MODULES") or STOCK_MODULES,
-        help="the stock addons whose tests run (comma-separated)",
-    )
-    stock.add_argument("--test-tags", default="standard")
-    stock.add_argument(
         "--baseline", action="store_true", help="without psi_sale (its depends only)"
     )
-    stock.add_argument("--keep", action="store_true", help="keep the database")
+    lifecycle = commands.add_parser(
+        "test-lifecycle",
+        help="install, update and uninstall psi_sale on a database in business, "
+        "then stock Odoo's tests",
+    )
+    for stock_tests in (stock, lifecycle):
+        stock_tests.add_argument(
+            "--modules",
+            default=os.environ.get("STOCK_MODULES") or STOCK_MODULES,
+            help="the stock addons whose tests run (comma-separated)",
+        )
+        stock_tests.add_argument("--test-tags", default="standard")
+        stock_tests.add_argument(
+            "--keep", action="store_true", help="keep the database"
+        )
     commands.add_parser("lint", help="run the lint hooks only")
     commands.add_parser("pot", help="export i18n/psi_sale.pot and merge fr.po")
     stop = commands.add_parser("stop", help="stop the throwaway PostgreSQL")
@@ -594,6 +758,8 @@ def main():
         sys.exit(cmd_test(options))
     elif options.command == "test-stock":
         sys.exit(cmd_test_stock(options))
+    elif options.command == "test-lifecycle":
+        sys.exit(cmd_test_lifecycle(options))
     elif options.command == "lint":
         sys.exit(lint())
     elif options.command == "pot":

@@ -47,6 +47,19 @@ class CrmLead(models.Model):
             tags = lead.tag_ids.filtered(lambda tag: not tag.is_offer_category)
             lead.tag_ids = tags | lead.offer_category_ids
 
+    @api.constrains("probability")
+    def _check_probability(self):
+        for lead in self:
+            if not 0 <= lead.probability <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The probability of %(lead)s must be between 0 and 100 "
+                        "(%(probability)s given).",
+                        lead=lead.display_name,
+                        probability=lead.probability,
+                    )
+                )
+
     @api.constrains("stage_id", "company_id")
     def _check_stage_id(self):
         for lead in self:

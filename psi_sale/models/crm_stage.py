@@ -35,7 +35,7 @@ class CrmStage(models.Model):
     @api.constrains("set_probability", "default_probability")
     def _check_default_probability(self):
         for stage in self:
-            if stage.set_probability and not 0 <= stage.default_probability <= 100:
+            if not 0 <= stage.default_probability <= 100:
                 raise ValidationError(
                     self.env._(
                         "The default probability of stage %(stage)s must be "

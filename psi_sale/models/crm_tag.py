@@ -46,6 +46,18 @@ class CrmTag(models.Model):
                         products=", ".join(foreign.mapped("display_name")),
                     )
                 )
+            archived = tag.with_context(active_test=False).offer_product_ids.filtered(
+                lambda product: not product.active
+            )
+            if archived:
+                raise ValidationError(
+                    self.env._(
+                        "The offers of category %(tag)s must be active products, "
+                        "not archived ones: %(products)s.",
+                        tag=tag.display_name,
+                        products=", ".join(archived.mapped("display_name")),
+                    )
+                )
             unsaleable = tag.offer_product_ids.filtered(
                 lambda product: not product.sale_ok
             )
@@ -58,3 +70,11 @@ class CrmTag(models.Model):
                         products=", ".join(unsaleable.mapped("display_name")),
                     )
                 )
+
+    def write(self, vals):
+        """Making a tag an offer category is checked against the access rules
+        afterwards too (they are checked on the tags as they were)."""
+        result = super().write(vals)
+        if vals.get("is_offer_category"):
+            self.check_access("write")
+        return result

@@ -9,6 +9,7 @@ class ProjectTask(models.Model):
 
     allocated_days = fields.Float(
         compute="_compute_allocated_days",
+        compute_sudo=True,  # shown on the task to project users without sales rights
         help="The allocated hours in days of the order's (else the company's) "
         "hours per day.",
     )

@@ -35,6 +35,7 @@ class SaleOrder(models.Model):
     )
 
     internal_note = fields.Html(
+        groups="base.group_user",
         help="For the team only: neither printed nor shown to the customer.",
     )
     # the tracking cockpit ("Suivi" tab), untaxed, in the order's currency

@@ -3,6 +3,8 @@ from . import test_crm_origin
 from . import test_crm_offer_category
 from . import test_crm_stage
 from . import test_crm_access
+from . import test_access_matrix
+from . import test_bad_input
 from . import test_crm_activity_plan
 from . import test_days_hours
 from . import test_order_tasks

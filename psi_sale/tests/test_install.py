@@ -1,5 +1,7 @@
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.psi_sale.hooks import pre_init_hook
+
 
 @tagged("post_install", "-at_install")
 class TestInstall(TransactionCase):
@@ -47,3 +49,15 @@ class TestInstall(TransactionCase):
                 self.assertIn(menu.id, visible, "the menu is shown to the admin")
                 if menu.action:
                     self.assertTrue(menu.action.exists())
+
+    def test_orders_made_before_keep_odoo_day(self):
+        """Installed on a database in use, the orders already there keep the
+        8 hours of Odoo's Days unit, whatever the company's working day."""
+        self.env.company.timesheet_hours_per_day = 7
+        order = self.env["sale.order"].create(
+            {"partner_id": self.env["res.partner"].create({"name": "Client"}).id}
+        )
+        self.assertEqual(order.hours_per_day, 7)
+        pre_init_hook(self.env)
+        self.env.invalidate_all()
+        self.assertEqual(order.hours_per_day, 8)

@@ -1,7 +1,7 @@
 # psi_sale development commands: see README.rst.
 PYTHON ?= python3
 
-.PHONY: run test test-stock test-lifecycle stop lint pot
+.PHONY: run test test-stock test-lifecycle stop lint pot screenshots
 
 run:  ## serve the demo database psi_demo on http://localhost:8069 (admin/admin)
 	@$(PYTHON) tools/psi.py run
@@ -23,3 +23,6 @@ stop:  ## stop the throwaway PostgreSQL, unless another command uses it
 
 pot:  ## export psi_sale/i18n/psi_sale.pot and merge it into the .po files
 	@$(PYTHON) tools/psi.py pot
+
+screenshots:  ## PNG screenshots of the running demo (make run) for the readme
+	@$(PYTHON) tools/screenshots.py

@@ -44,6 +44,14 @@
     "demo": [
         "demo/res_company_demo.xml",
         "demo/product_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/hr_employee_demo.xml",
+        "demo/crm_lead_demo.xml",
+        "demo/sale_order_demo.xml",
+        "demo/account_analytic_line_demo.xml",
+        "demo/account_move_demo.xml",
+        "demo/project_milestone_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -20,7 +20,10 @@ The Markdown converter is deliberately small; it knows this subset:
 - bullet lists (``-`` or ``*``) and numbered lists (``1.``, renumbered from
   1), nested by indenting the inner items; a paragraph indented after a
   blank line continues the item above,
-- inline ``**bold**``, ``*italic*``, ```code``` and ``[text](url)``.
+- inline ``**bold**``, ``*italic*``, ```code``` and ``[text](url)``,
+- images ``![text](../static/description/name.png)``, alone on their line:
+  README.rst shows ``static/description/name.png``, index.html ``name.png``
+  (which Odoo's Apps menu serves from the addon's static/description/).
 
 Anything else that Markdown would give a meaning to (quotes ``>``, code
 fences, tables, HTML) stops the script with the file and line, instead of
@@ -68,6 +71,9 @@ RST2HTML_SETTINGS = {
 }
 
 HEADING = re.compile(r"(#{1,6})\s+(.*?)\s*#*\s*$")
+IMAGE = re.compile(
+    r"!\[(?P<alt>[^\]]*)\]\(\.\./static/description/(?P<name>[^)\s/]+)\)$"
+)
 ITEM = re.compile(r"( *)([-*]|\d+[.)])\s+(.*)$")
 UNSUPPORTED = re.compile(r"\s*(>|```|~~~|\||<[a-zA-Z!/])")
 INLINE = re.compile(
@@ -140,6 +146,13 @@ def blocks(path):
             if len(HEADING.match(line)[1]) > 2:
                 raise FragmentError(f"{name}:{number}: use # or ## headings only")
             result.append(["heading", [line]])
+        elif line.lstrip().startswith("!["):
+            if not IMAGE.match(line):
+                raise FragmentError(
+                    f"{name}:{number}: an image stands alone on its line, in "
+                    f"../static/description/: {line}"
+                )
+            result.append(["image", [line]])
         elif ITEM.match(line):
             result.append(["item", [line]])
         elif last and last[0] == "item" and (not after_blank or line[:2] == "  "):
@@ -181,8 +194,9 @@ def render_items(items):
     return lines + [""]
 
 
-def md_to_rst(path, level):
-    """The fragment at ``path`` in reStructuredText, headings from ``level``."""
+def md_to_rst(path, level, image_dir):
+    """The fragment at ``path`` in reStructuredText, headings from ``level``,
+    images in ``image_dir``."""
     output = []
     items = []
     for kind, lines in blocks(path) + [("end", [])]:
@@ -197,6 +211,12 @@ def md_to_rst(path, level):
             output.extend(heading(inline(title), level + len(hashes) - 1))
         elif kind == "paragraph":
             output.extend(inline("\n".join(line.strip() for line in lines)).split("\n"))
+            output.append("")
+        elif kind == "image":
+            image = IMAGE.match(lines[0])
+            output.append(f".. image:: {image_dir}{image['name']}")
+            if image["alt"]:
+                output.append(f"   :alt: {image['alt']}")
             output.append("")
     return "\n".join(output).strip("\n") + "\n"
 
@@ -224,7 +244,8 @@ def read_fragments(addon_dir):
     return fragments
 
 
-def make_readme(addon_dir):
+def make_readme(addon_dir, image_dir="static/description/"):
+    """README.rst of the addon; images in ``image_dir`` (relative to the page)."""
     addon = os.path.basename(addon_dir)
     manifest = read_manifest(addon_dir)
     fragments = read_fragments(addon_dir)
@@ -239,11 +260,15 @@ def make_readme(addon_dir):
     ]
     if manifest.get("summary"):
         lines += [f"*{escape(manifest['summary'].strip())}*", ""]
-    lines += [md_to_rst(fragments["DESCRIPTION"], 0), "**Table of contents**", ""]
+    lines += [
+        md_to_rst(fragments["DESCRIPTION"], 0, image_dir),
+        "**Table of contents**",
+        "",
+    ]
     lines += [".. contents::", "   :local:", ""]
     for fragment, title in FRAGMENTS.items():
         if title and fragment in fragments:
-            lines += heading(title, 0) + [md_to_rst(fragments[fragment], 1)]
+            lines += heading(title, 0) + [md_to_rst(fragments[fragment], 1, image_dir)]
 
     website = manifest.get("website", "")
     lines += heading("Bug Tracker", 0)
@@ -261,9 +286,13 @@ def make_readme(addon_dir):
     authors = [author.strip() for author in manifest.get("author", "").split(",")]
     lines += heading("Authors", 1) + [f"- {escape(a)}" for a in authors if a] + [""]
     if "CONTRIBUTORS" in fragments:
-        lines += heading("Contributors", 1) + [md_to_rst(fragments["CONTRIBUTORS"], 2)]
+        lines += heading("Contributors", 1) + [
+            md_to_rst(fragments["CONTRIBUTORS"], 2, image_dir)
+        ]
     if "CREDITS" in fragments:
-        lines += heading("Other credits", 1) + [md_to_rst(fragments["CREDITS"], 2)]
+        lines += heading("Other credits", 1) + [
+            md_to_rst(fragments["CREDITS"], 2, image_dir)
+        ]
     lines += heading("Maintainers", 1)
     maintainers = manifest.get("maintainers", [])
     if maintainers:
@@ -305,9 +334,11 @@ def addon_dirs():
 
 def generated_files(addon_dir):
     """{path: expected content} of the files generated for one addon."""
-    readme = make_readme(addon_dir)
     index = os.path.join(addon_dir, "static", "description", "index.html")
-    return {os.path.join(addon_dir, "README.rst"): readme, index: make_html(readme)}
+    return {
+        os.path.join(addon_dir, "README.rst"): make_readme(addon_dir),
+        index: make_html(make_readme(addon_dir, image_dir="")),
+    }
 
 
 def read(path):

@@ -40,6 +40,11 @@
         "wizard/sale_make_invoice_advance_views.xml",
         "views/psi_sale_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "psi_sale/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/res_company_demo.xml",
         "demo/product_demo.xml",

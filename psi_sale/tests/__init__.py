@@ -15,4 +15,5 @@ from . import test_opportunity_won
 from . import test_portal_signature
 from . import test_invoicing
 from . import test_portal_tracking
+from . import test_tour_full_process
 from . import test_i18n

@@ -15,7 +15,8 @@ Steps:
              at the same moment, each in their own transaction (psi_sale
              installed): write whether a day was invoiced twice
   uninstall  uninstall psi_sale as the Apps menu does, then write what is left
-             of the schema listed in SCHEMA_JSON (a snapshot's output)
+             of the schema listed in SCHEMA_JSON (a snapshot's output), and the
+             XML ids left of deleted records
 """
 
 import json
@@ -342,8 +343,14 @@ def uninstall(env, schema):
         [("name", "=", "psi_sale")]
     ).button_immediate_uninstall()
     cr = env.cr
+    # Odoo keeps the records it cannot delete (e.g. a task stage still used),
+    # and their XML ids for a reinstall: only the ids of deleted records are left
     left = {
-        "xml ids": env["ir.model.data"].search_count([("module", "=", "psi_sale")]),
+        "xml ids": [
+            f"{data.model} {data.name}"
+            for data in env["ir.model.data"].search([("module", "=", "psi_sale")])
+            if data.model not in env or not env[data.model].browse(data.res_id).exists()
+        ],
         "columns": [],
         "tables": [],
     }

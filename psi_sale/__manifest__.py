@@ -41,11 +41,6 @@
         "views/sale_portal_templates.xml",
         "views/psi_sale_menus.xml",
     ],
-    "assets": {
-        "web.assets_tests": [
-            "psi_sale/static/tests/tours/*.js",
-        ],
-    },
     "demo": [
         "demo/res_company_demo.xml",
         "demo/product_demo.xml",

@@ -547,7 +547,7 @@ def lifecycle_checks(env, args, checks):
         previous = updated
     left, _ = step("uninstall", path)
     check(
-        "uninstalling drops psi_sale's XML ids, columns and tables",
+        "uninstalling drops psi_sale's columns, tables and records no longer used",
         [f"{kind} left: {what}" for kind, what in left.items() if what],
     )
     uninstalled, _ = step("snapshot-uninstalled")

@@ -1,7 +1,7 @@
 # psi_sale development commands: see README.rst.
 PYTHON ?= python3
 
-.PHONY: run test test-stock stop lint pot
+.PHONY: run test test-stock bench stop lint pot
 
 run:  ## serve the demo database psi_demo on http://localhost:8069 (admin/admin)
 	@$(PYTHON) tools/psi.py run
@@ -11,6 +11,9 @@ test:  ## lint, then run psi_sale's tests on a fresh throwaway database
 
 test-stock:  ## stock Odoo's tests with psi_sale installed (BASELINE=1: without it)
 	@$(PYTHON) tools/psi.py test-stock $(if $(BASELINE),--baseline)
+
+bench:  ## psi_sale against stock Odoo (QUICK=1: small sizes, SCALING=1: scaling of flow 3)
+	@$(PYTHON) bench/bench.py $(if $(QUICK),--quick) $(if $(SCALING),--scaling) $(ARGS)
 
 lint:  ## run the pre-commit hooks only
 	@$(PYTHON) tools/psi.py lint

@@ -121,7 +121,7 @@ class Bench:
         self.db_args, self.started = psi.postgres()
         self.work = os.path.join(psi.VAR, "bench")
         os.makedirs(self.work, exist_ok=True)
-        self.turn = 0
+        self.pairings = 0
         self.modules = {
             "stock": psi.addon_depends(psi.ADDONS),
             "psi": psi.ADDONS,
@@ -196,7 +196,8 @@ class Bench:
     def paired(self, flows, sizes=None):
         """Run FLOWS on fresh copies of both templates, a worker process on
         each; every flow runs on one side then at once on the other, the
-        first side alternating; their results per side."""
+        first side alternating from flow to flow and from round to round
+        (ABBA); their results per side."""
         workers = {}
         try:
             for index, side in enumerate(SIDES):
@@ -205,19 +206,16 @@ class Bench:
                     "flows", f"{PREFIX}{side}", sizes, HTTP_PORTS[index]
                 )
             results = {side: {} for side in SIDES}
-            for flow in flows:
-                for side in self.next_order():
+            self.pairings += 1
+            for index, flow in enumerate(flows):
+                first = (self.pairings + index) % 2
+                for side in SIDES if first else SIDES[::-1]:
                     results[side][flow] = workers[side].run(flow)
             return results
         finally:
             for side, worker in workers.items():
                 worker.close()
                 self.drop(f"{PREFIX}{side}")
-
-    def next_order(self):
-        """Stock first, then psi first, and so on (ABBA)."""
-        self.turn += 1
-        return SIDES if self.turn % 2 else SIDES[::-1]
 
     def rounds(self):
         results = {side: [] for side in SIDES}
@@ -338,12 +336,12 @@ class Report:
                 "batches": stock[0]["batches"],
                 "stock": statistics.median(r["seconds"] for r in stock),
                 "psi": statistics.median(r["seconds"] for r in psi_),
-                "ratio": statistics.median(r["seconds"] for r in psi_)
-                / statistics.median(r["seconds"] for r in stock),
+                "ratio": statistics.median(ratios),
                 "ratio_min": min(ratios),
                 "ratio_max": max(ratios),
-                "cpu_ratio": statistics.median(r["cpu"] for r in psi_)
-                / statistics.median(r["cpu"] for r in stock)
+                "cpu_ratio": statistics.median(
+                    p["cpu"] / s["cpu"] for s, p in zip(stock, psi_, strict=True)
+                )
                 if stock[0]["cpu"]
                 else None,
                 "queries_stock": max(r["queries"] for r in stock),
@@ -433,9 +431,9 @@ class Report:
 
 
 NOTES = """\
-Ratio: psi_sale / stock seconds; the median ratio is the ratio of the medians,
-min and max are over the rounds (round i of psi_sale against round i of stock).
-CPU ratio: the same with the CPU time of the benchmark's process (Odoo's Python
+Ratio: psi_sale / stock seconds of the same flow in the same round (run one
+right after the other); its median, min and max over the rounds. CPU ratio: the
+median ratio of the CPU time of the benchmark's process (Odoo's Python
 code, without PostgreSQL's), less sensitive to the other processes of the
 machine. Queries: SQL queries of the flow (the largest over the rounds), counted
 by Odoo's cursor in the benchmark's process, and for the portal pages by the Odoo

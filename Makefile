@@ -1,7 +1,7 @@
 # psi_sale development commands: see README.rst.
 PYTHON ?= python3
 
-.PHONY: run test test-stock test-lifecycle stop lint pot screenshots
+.PHONY: run test test-stock test-lifecycle bench stop lint pot screenshots
 
 run:  ## serve the demo database psi_demo on http://localhost:8069 (admin/admin)
 	@$(PYTHON) tools/psi.py run
@@ -14,6 +14,9 @@ test-stock:  ## stock Odoo's tests with psi_sale installed (BASELINE=1: without 
 
 test-lifecycle:  ## install, update twice, uninstall psi_sale on a database in business, then stock tests
 	@$(PYTHON) tools/psi.py test-lifecycle
+
+bench:  ## psi_sale against stock Odoo (QUICK=1: small sizes, SCALING=1: scaling of flow 3)
+	@$(PYTHON) bench/bench.py $(if $(QUICK),--quick) $(if $(SCALING),--scaling) $(ARGS)
 
 lint:  ## run the pre-commit hooks only
 	@$(PYTHON) tools/psi.py lint

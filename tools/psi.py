@@ -327,7 +327,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def module_installed(db_args, dbname):
+def module_installed(db_args, dbname, module="psi_sale"):
     exists = sql(db_args, "SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
     if not exists:
         return False
@@ -341,7 +341,8 @@ def module_installed(db_args, dbname):
             cursor.execute(
                 "SELECT to_regclass('ir_module_module') IS NOT NULL"
                 " AND EXISTS(SELECT 1 FROM ir_module_module"
-                " WHERE name = 'psi_sale' AND state = 'installed')"
+                " WHERE name = %s AND state = 'installed')",
+                (module,),
             )
             return cursor.fetchone()[0]
     finally:
@@ -689,22 +690,30 @@ def drop_database(db_args, dbname):
     shutil.rmtree(os.path.join(VAR, "data", "filestore", dbname), ignore_errors=True)
 
 
-def lint():
+def venv_python(requirements, name):
+    """The Python of .venv, with REQUIREMENTS installed from PyPI when they
+    changed since their last install (stamp NAME)."""
     venv = os.path.join(ROOT, ".venv")
-    requirements = os.path.join(ROOT, "requirements-dev.txt")
     with open(requirements, "rb") as requirements_file:
         digest = hashlib.sha1(requirements_file.read()).hexdigest()
-    stamp = os.path.join(venv, "requirements.sha1")
+    stamp = os.path.join(venv, f"{name}.sha1")
+    python = os.path.join(venv, "bin", "python")
     if not os.path.exists(stamp) or open(stamp, encoding="utf-8").read() != digest:
-        log("installing the development tools in .venv")
-        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-        pip = [os.path.join(venv, "bin", "python"), "-m", "pip", "install", "-q"]
+        log(f"installing {os.path.relpath(requirements, ROOT)} in .venv")
+        if not os.path.exists(python):
+            subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        pip = [python, "-m", "pip", "install", "-q"]
         subprocess.run(pip + ["-r", requirements], check=True)
         with open(stamp, "w", encoding="utf-8") as stamp_file:
             stamp_file.write(digest)
+    return python
+
+
+def lint():
+    venv_python(os.path.join(ROOT, "requirements-dev.txt"), "requirements")
     log("running the lint hooks (pre-commit)")
     hooks = subprocess.run(
-        [os.path.join(venv, "bin", "pre-commit"), "run", "--all-files"]
+        [os.path.join(ROOT, ".venv", "bin", "pre-commit"), "run", "--all-files"]
         + ["--show-diff-on-failure", "--color=never"],
         cwd=ROOT,
         check=False,

@@ -357,9 +357,12 @@ def cmd_run(options):
         f"--db-filter=^{DEMO_DB}$",
         f"--http-port={options.port}",
     ]
-    if options.update or not module_installed(db_args, DEMO_DB):
+    if not module_installed(db_args, DEMO_DB):
         log(f"installing psi_sale with demo data in database {DEMO_DB}")
         args += ["--init=psi_sale", "--load-language=fr_FR"]
+    elif options.update:  # Odoo's --init leaves an installed module as it is
+        log(f"updating psi_sale in database {DEMO_DB}")
+        args += ["--update=psi_sale"]
     log(f"serving {DEMO_DB} on http://localhost:{options.port} (admin/admin)")
     os.execvpe(sys.executable, [sys.executable, "-m", "odoo"] + args, env)
 

@@ -26,6 +26,7 @@ import threading
 
 import odoo
 import odoo.cli.server
+import odoo.http
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
@@ -172,6 +173,10 @@ def main(argv):
 
     def preload_and_keep_reports(dbnames):
         handler.keep_failed_tests()
+        # a tour's first requests come in parallel, and CPython 3.11 may fail to
+        # parse the addons' manifests in several threads at once ("SystemError:
+        # AST constructor recursion depth mismatch"): read them all now
+        _logger.info("%d addons serve static files", len(odoo.http.root.statics))
         rc = preload_registries(dbnames)
         for dbname in dbnames:
             registry = Registry.registries.get(dbname)

@@ -1,4 +1,3 @@
-from odoo import http
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -62,9 +61,6 @@ class TestTourFullProcess(HttpCase):
             lang=lang,
             tour_enabled=False,
         )
-        # the browser's first requests come in parallel: have the addons'
-        # manifests read before (CPython 3.11.7 may fail to parse them in threads)
-        self.assertIn("psi_sale", http.root.statics)
         # some 40 steps, with the order's project and tasks: more than the
         # default 60 seconds on a busy machine
         self.start_tour("/odoo", "psi_sale_full_process", login=user.login, timeout=300)

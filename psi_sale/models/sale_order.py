@@ -138,9 +138,10 @@ class SaleOrder(models.Model):
     )
     def _compute_tracking_amounts(self):
         for order in self:
-            lines = order.order_line.filtered(lambda line: not line.display_type)
-            regular = lines.filtered(lambda line: not line.is_downpayment)
-            downpayments = lines - regular
+            regular = order._regular_lines()
+            downpayments = (
+                order.order_line.filtered(lambda line: not line.display_type) - regular
+            )
             order.untaxed_amount_delivered = order.currency_id.round(
                 sum(line._get_untaxed_amount_delivered() for line in regular)
             )

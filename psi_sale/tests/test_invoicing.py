@@ -24,14 +24,21 @@ class TestInvoicing(PsiOrderCommon):
                 {"name": "TVA 10 %", "amount": 10, "type_tax_use": "sale"},
             ]
         )
-        cls.product_mission = cls.env["product.product"].create(
+        cls.product_mission = cls._delivered_by_hand(
+            "Mission d'accompagnement", cls.vat_20
+        )
+
+    @classmethod
+    def _delivered_by_hand(cls, name, tax):
+        """A service at 1,000 with this tax, its deliveries entered by hand."""
+        return cls.env["product.product"].create(
             {
-                "name": "Mission d'accompagnement",
+                "name": name,
                 "type": "service",
                 "invoice_policy": "delivery",
                 "service_type": "manual",
                 "list_price": 1000,
-                "taxes_id": [Command.set(cls.vat_20.ids)],
+                "taxes_id": [Command.set(tax.ids)],
             }
         )
 
@@ -289,16 +296,7 @@ class TestInvoicing(PsiOrderCommon):
 
     def test_down_payment_with_two_taxes_is_deducted_per_tax(self):
         self.env.company.down_payment_deduction = "proportional"
-        reduced = self.env["product.product"].create(
-            {
-                "name": "Formation",
-                "type": "service",
-                "invoice_policy": "delivery",
-                "service_type": "manual",
-                "list_price": 1000,
-                "taxes_id": [Command.set(self.vat_10.ids)],
-            }
-        )
+        reduced = self._delivered_by_hand("Formation", self.vat_10)
         order = self._order((self.product_mission, 6), (reduced, 4))
         down_payment = self._posted_down_payment(order)
         self.assertEqual(down_payment.amount_untaxed, 3000)

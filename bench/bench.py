@@ -239,6 +239,11 @@ class Bench:
         for flow in self.options.profile.split(","):
             for side in SIDES:
                 path = os.path.join(self.work, f"{PREFIX}{side}-{flow}.prof")
+                if not os.path.exists(path):  # the portal pages: in the server
+                    print(
+                        f"\n# {flow}, {side}: not profiled in the benchmark's process"
+                    )
+                    continue
                 print(f"\n# {flow}, {side}: the 25 functions of most cumulated time")
                 pstats.Stats(path).sort_stats("cumulative").print_stats(25)
         return 0
@@ -459,7 +464,8 @@ How each flow runs, as the same calls on both sides, as the administrator:
 5. a. the order form of each order is rendered to HTML (`_render_qweb_html`:
    stock's quotation / order document `sale.report_saleorder`, psi_sale's order
    form `psi_sale.report_order_form`); wkhtmltopdf is not installed, so the PDF
-   conversion itself is not measured (it does not depend on psi_sale).
+   conversion itself is not measured (it does not depend on psi_sale). One
+   form is rendered before the timing: the templates compile once per server.
    b. each order's customer portal page is fetched by HTTP (`GET
    /my/orders/<id>?access_token=...`, not logged in) from an Odoo server
    (threaded, one worker) started on the round's database; one request warms

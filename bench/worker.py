@@ -320,6 +320,9 @@ class Flows:
             else "sale.action_report_saleorder"
         )
         reports = self.env["ir.actions.report"]
+        # compiling the templates is once per server, not per form
+        reports._render_qweb_html(report, orders[:1].ids)
+        self.env.invalidate_all()
 
         def run():
             for order in orders:

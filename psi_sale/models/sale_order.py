@@ -1,7 +1,11 @@
+import ast
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import float_compare
+from odoo.tools import float_compare, get_lang
+
+from odoo.addons.base.models.res_lang import intersperse
 
 from .res_company import DAY_ROUNDING, check_hours_per_day
 
@@ -363,13 +367,47 @@ class SaleOrder(models.Model):
                 )
 
     def _get_portal_projects(self, user):
-        """The order's projects that USER may open on the portal: those the
-        company shares on it with the customer (stock project sharing)."""
+        """The order's projects (set on it or made by its lines) that USER may
+        open on the portal: those the company shares with the customer (stock
+        project sharing), in one query with USER's record rules."""
         self.ensure_one()
-        projects = self.sudo().project_ids.filtered(
-            lambda project: project.privacy_visibility == "portal"
+        projects = self.env["project.project"].with_user(user)
+        if not projects.has_access("read"):
+            return projects
+        order = self.sudo()
+        return projects.search_fetch(
+            [
+                ("id", "in", (order.project_id | order.order_line.project_id).ids),
+                ("privacy_visibility", "=", "portal"),
+            ],
+            ["name"],
         )
-        return projects.with_user(user)._filtered_access("read")
+
+    def _get_portal_tracking_rows(self):
+        """(line, ordered, delivered, invoiced, remaining) for each tracked line,
+        the quantities formatted as res.lang.format() does in the reader's
+        language, its grouping read once (a QWeb widget or a format() call per
+        number would cost the page more than all the rest)."""
+        self.ensure_one()
+        lang = get_lang(self.env)
+        grouping = ast.literal_eval(lang.grouping)
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+
+        def quantity(value):
+            integer, _point, decimals = f"{value:.{digits}f}".partition(".")
+            integer = intersperse(integer, grouping, lang.thousands_sep or "")[0]
+            return f"{integer}{lang.decimal_point}{decimals}" if decimals else integer
+
+        return [
+            (
+                line,
+                quantity(line.product_uom_qty),
+                quantity(line.qty_delivered),
+                quantity(line.qty_invoiced),
+                quantity(line.qty_remaining),
+            )
+            for line in self._regular_lines()
+        ]
 
     def _by_day_length(self):
         """These orders grouped by hours per day, each group with it in context."""

@@ -25,7 +25,7 @@ class SaleOrderLine(models.Model):
     )
     qty_remaining = fields.Float(
         string="Remaining",
-        compute="_compute_tracking",
+        compute="_compute_qty_remaining",
         digits="Product Unit of Measure",
         help="The ordered quantity not delivered yet, in the line's unit "
         "(negative when more was delivered than ordered).",
@@ -43,7 +43,7 @@ class SaleOrderLine(models.Model):
     )
     delivered_percentage = fields.Float(
         string="Delivered (%)",
-        compute="_compute_tracking",
+        compute="_compute_qty_remaining",
         help="The delivered quantity, in percentage of the ordered quantity.",
     )
 
@@ -78,19 +78,23 @@ class SaleOrderLine(models.Model):
                 )
                 line.delivered_hours = logged[line._origin.id]
 
-    @api.depends(
-        "product_uom_qty",
-        "qty_delivered",
-        "qty_invoiced",
-        "ordered_hours",
-        "delivered_hours",
-    )
+    @api.depends("product_uom_qty", "qty_delivered")
+    def _compute_qty_remaining(self):
+        """Apart from the hours, which the portal does not show."""
+        for line in self:
+            line.qty_remaining = line.product_uom_qty - line.qty_delivered
+            line.delivered_percentage = (
+                100 * line.qty_delivered / line.product_uom_qty
+                if line.product_uom_qty
+                else 0.0
+            )
+
+    @api.depends("qty_invoiced", "ordered_hours", "delivered_hours")
     def _compute_tracking(self):
         hour = self.env.ref("uom.product_uom_hour")
         for lines in self._by_day_length():
             for line in lines:
                 in_time = line.product_uom.category_id == hour.category_id
-                line.qty_remaining = line.product_uom_qty - line.qty_delivered
                 line.invoiced_hours = (
                     line.product_uom._compute_quantity(line.qty_invoiced, hour)
                     if in_time
@@ -98,11 +102,6 @@ class SaleOrderLine(models.Model):
                 )
                 line.hours_remaining = (
                     line.ordered_hours - line.delivered_hours if in_time else 0.0
-                )
-                line.delivered_percentage = (
-                    100 * line.qty_delivered / line.product_uom_qty
-                    if line.product_uom_qty
-                    else 0.0
                 )
 
     @api.depends("order_id.hours_per_day", "order_id.day_rounding")

@@ -332,6 +332,22 @@ class TestInvoicing(PsiOrderCommon):
         self.assertIn("21:00", html)
         self.assertIn("07:00", html)
 
+    def test_stock_fields_keep_stock_fixed_amounts(self):
+        """Odoo's own fields (integrations, Odoo's tests) accept a fixed down
+        payment above the order, as without psi_sale; the invoice modes refuse
+        it."""
+        order = self._mission("proportional", quantity=1)
+        wizard = self.env["sale.advance.payment.inv"].with_context(
+            active_model="sale.order", active_ids=order.ids
+        )
+        wizard.create(
+            {"advance_payment_method": "fixed", "fixed_amount": 2400}
+        ).create_invoices()
+        self.assertEqual(order.invoice_ids.amount_total, 2400)
+        with self.assertRaises(UserError):
+            wizard.create({"invoice_mode": "fixed", "fixed_amount": 2400})
+        self.assertEqual(len(order.invoice_ids), 1)
+
     def test_bad_input_is_refused_and_leaves_nothing(self):
         order = self._mission("proportional")
 

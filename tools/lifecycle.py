@@ -241,7 +241,7 @@ def psi_defaults(env):
 
 
 def snapshot(env):
-    result = {"figures": figures(env)}
+    result = {"figures": figures(env), "order ids": env["sale.order"].search([]).ids}
     if env["ir.module.module"].search([("name", "=", "psi_sale")]).state == (
         "installed"
     ):

@@ -47,8 +47,27 @@ def read(records, fields):
     return {str(values["id"]): plain(values) for values in records.read(fields)}
 
 
+def consulting_day(env, label, **values):
+    """A day of consulting sold in days, delivered by timesheets, a task per
+    line in the order's project."""
+    day = env.ref("uom.product_uom_day")
+    return env["product.product"].create(
+        {
+            "name": f"Jour de conseil ({label})",
+            "type": "service",
+            "list_price": 600,
+            "uom_id": day.id,
+            "uom_po_id": day.id,
+            "invoice_policy": "delivery",
+            "service_type": "timesheet",
+            "service_tracking": "task_in_project",
+            **values,
+        }
+    )
+
+
 def seed(env):
-    day, hour = env.ref("uom.product_uom_day"), env.ref("uom.product_uom_hour")
+    hour = env.ref("uom.product_uom_hour")
     calendar = env["resource.calendar"].create(
         {
             "name": "35 heures",
@@ -76,19 +95,7 @@ def seed(env):
     companies = env.company | company_35
     for company in companies:
         env = env(context=dict(env.context, allowed_company_ids=company.ids))
-        product = env["product.product"].create(
-            {
-                "name": f"Jour de conseil ({company.name})",
-                "type": "service",
-                "list_price": 600,
-                "uom_id": day.id,
-                "uom_po_id": day.id,
-                "invoice_policy": "delivery",
-                "service_type": "timesheet",
-                "service_tracking": "task_in_project",
-                "company_id": company.id,
-            }
-        )
+        product = consulting_day(env, company.name, company_id=company.id)
         customer = env["res.partner"].create({"name": f"Client ({company.name})"})
         employee = env["hr.employee"].create(
             {"name": f"Consultant ({company.name})", "company_id": company.id}
@@ -259,19 +266,7 @@ def concurrency(registry):
     invoices only what is left. Each day is invoiced once."""
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        day = env.ref("uom.product_uom_day")
-        product = env["product.product"].create(
-            {
-                "name": "Jour de conseil (concurrence)",
-                "type": "service",
-                "list_price": 600,
-                "uom_id": day.id,
-                "uom_po_id": day.id,
-                "invoice_policy": "delivery",
-                "service_type": "timesheet",
-                "service_tracking": "task_in_project",
-            }
-        )
+        product = consulting_day(env, "concurrence")
         customer = env["res.partner"].create({"name": "Client (concurrence)"})
         order = env["sale.order"].create(
             {

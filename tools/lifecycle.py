@@ -237,8 +237,11 @@ def psi_defaults(env):
                 "timesheet_day_rounding",
                 "crm_stage_rules",
                 "quotation_offer_lines",
+                "down_payment_deduction",
             ],
         ),
+        "leads": env.ref("crm.group_use_lead")
+        in env.ref("base.group_user").implied_ids,
         "calendars": {
             str(company.id): company.resource_calendar_id.hours_per_day
             for company in env["res.company"].search([])

@@ -290,10 +290,10 @@ def connection_kwargs(db_args):
     return kwargs
 
 
-def sql(db_args, query, params=()):
+def sql(db_args, query, params=(), dbname="postgres"):
     import psycopg2  # pylint: disable=import-outside-toplevel
 
-    connection = psycopg2.connect(**connection_kwargs(db_args))
+    connection = psycopg2.connect(**{**connection_kwargs(db_args), "dbname": dbname})
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
@@ -329,28 +329,22 @@ def free_port():
 
 def module_installed(db_args, dbname, module="psi_sale"):
     exists = sql(db_args, "SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
-    if not exists:
-        return False
-    kwargs = connection_kwargs(db_args)
-    kwargs["dbname"] = dbname
-    import psycopg2  # pylint: disable=import-outside-toplevel
-
-    connection = psycopg2.connect(**kwargs)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT to_regclass('ir_module_module') IS NOT NULL"
-                " AND EXISTS(SELECT 1 FROM ir_module_module"
-                " WHERE name = %s AND state = 'installed')",
-                (module,),
-            )
-            return cursor.fetchone()[0]
-    finally:
-        connection.close()
+    return (
+        bool(exists)
+        and sql(
+            db_args,
+            "SELECT to_regclass('ir_module_module') IS NOT NULL"
+            " AND EXISTS(SELECT 1 FROM ir_module_module"
+            " WHERE name = %s AND state = 'installed')",
+            (module,),
+            dbname=dbname,
+        )[0][0]
+    )
 
 
 def cmd_run(options):
     env, addons_path = find_odoo()
+    ensure_documents()
     db_args, _started = postgres()
     args = common_args(addons_path, db_args) + [
         f"--database={DEMO_DB}",
@@ -358,8 +352,9 @@ def cmd_run(options):
         f"--http-port={options.port}",
     ]
     if not module_installed(db_args, DEMO_DB):
+        create_database(env, addons_path, db_args, DEMO_DB)
         log(f"installing psi_sale with demo data in database {DEMO_DB}")
-        args += ["--init=psi_sale", "--load-language=fr_FR"]
+        args += ["--init=psi_sale"]
     elif options.update:  # Odoo's --init leaves an installed module as it is
         log(f"updating psi_sale in database {DEMO_DB}")
         args += ["--update=psi_sale"]
@@ -367,51 +362,130 @@ def cmd_run(options):
     os.execvpe(sys.executable, [sys.executable, "-m", "odoo"] + args, env)
 
 
-def ensure_browser(env):
-    """Odoo skips its browser tests (tours) without Chromium or the Python
-    package websocket-client: install what is missing (Chromium with apt-get,
-    as root), or stop."""
-    browsers = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
-    if not any(shutil.which(name) for name in browsers):
-        if os.geteuid() != 0 or not shutil.which("apt-get"):
-            die("Chromium is needed by the browser tests: apt-get install chromium")
-        log("installing Chromium (apt-get) for the browser tests")
-        subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True)
-    probe = [sys.executable, "-c", "import websocket"]
-    if subprocess.run(probe, env=env, capture_output=True, check=False).returncode:
-        log(f"installing websocket-client for the browser tests in {sys.executable}")
-        pip = [sys.executable, "-m", "pip", "install", "-q", "websocket-client"]
+def ensure_debian_packages(packages, why):
+    """Install the Debian PACKAGES ({command: package}) whose command is
+    missing (with apt-get, as root), or stop and say so."""
+    missing = sorted(
+        {package for command, package in packages.items() if not shutil.which(command)}
+    )
+    if not missing:
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        die(f"{why}: apt-get install {' '.join(missing)}")
+    log(f"installing {', '.join(missing)} (apt-get): {why}")
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq"] + missing, check=True)
+
+
+def ensure_python_packages(env, modules, why):
+    """Install the PyPI packages ({module: package}) that the Python running
+    Odoo cannot import, with pip."""
+    for module, package in modules.items():
+        probe = [sys.executable, "-c", f"import {module}"]
+        if not subprocess.run(
+            probe, env=env, capture_output=True, check=False
+        ).returncode:
+            continue
+        log(f"installing {package} in {sys.executable}: {why}")
+        pip = [sys.executable, "-m", "pip", "install", "-q", package]
         if subprocess.run(pip, env=env, check=False).returncode:
             # a Python managed by the system (PEP 668) refuses plain installs
             subprocess.run(pip + ["--break-system-packages"], env=env, check=True)
 
 
+def ensure_browser(env):
+    """Odoo skips its browser tests (tours) without Chromium or the Python
+    package websocket-client: install what is missing."""
+    browsers = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
+    if not any(shutil.which(name) for name in browsers):
+        ensure_debian_packages(
+            {"chromium": "chromium"}, "Chromium is needed by the browser tests"
+        )
+    ensure_python_packages(
+        env, {"websocket": "websocket-client"}, "the browser tests need it"
+    )
+
+
+def ensure_documents():
+    """Odoo prints its PDF documents with wkhtmltopdf; the tests read them
+    with pdftotext."""
+    ensure_debian_packages(
+        {"wkhtmltopdf": "wkhtmltopdf", "pdftotext": "poppler-utils"},
+        "the order form and the invoices are printed to PDF",
+    )
+
+
+def create_database(env, addons_path, db_args, dbname, country="FR", lang="fr_FR"):
+    """Create DBNAME, with demo data, as Odoo's database manager does for a
+    company of COUNTRY: its accounting localisation (chart of accounts,
+    currency, taxes) comes with the first module that needs accounting."""
+    drop_database(db_args, dbname)
+    log(f"creating database {dbname} for a company in {country} ({lang})")
+    script = (
+        "import sys, odoo; odoo.tools.config.parse_config(sys.argv[4:]); "
+        "odoo.service.db.exp_create_database("
+        "sys.argv[1], True, sys.argv[2], 'admin', 'admin', sys.argv[3])"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script, dbname, lang, country]
+        + common_args(addons_path, db_args)
+        + ["--log-level=warn"],
+        env=env,
+        check=True,
+    )
+    created = sql(
+        db_args,
+        "SELECT country.code FROM res_company company"
+        " JOIN res_partner partner ON partner.id = company.partner_id"
+        " JOIN res_country country ON country.id = partner.country_id"
+        " WHERE company.id = 1",
+        dbname=dbname,
+    )
+    if created != [(country,)]:
+        die(f"database {dbname} was not created for {country} (see the log above)")
+
+
 def cmd_test(options):
+    """psi_sale's tests: on Odoo's default database (a company in the United
+    States, as stock Odoo's tests have it), then those tagged psi_fr on a
+    database created as the database manager does for a French company."""
     env, addons_path = find_odoo()
     ensure_browser(env)
+    ensure_documents()
     db_args, started = postgres()
     if not options.no_lint and lint():
         print("0 passed, 1 failed")
         return 1
-    result_path = os.path.join(VAR, "test-result.json")
-    drop_database(db_args, TEST_DB)
-    args = common_args(addons_path, db_args) + [
-        f"--database={TEST_DB}",
-        f"--init={','.join(ADDONS)}",
-        "--test-enable",
-        f"--test-tags={options.test_tags}",
-        "--stop-after-init",
-        f"--http-port={free_port()}",
-        "--log-level=test",
-        "--load-language=fr_FR",
-    ]
-    odoo_test(env, result_path, args)
-    if not options.keep:
-        drop_database(db_args, TEST_DB)
+    result_paths = []
+    runs = []
+    if options.test_tags:
+        runs.append((TEST_DB, options.test_tags, False))
+    if options.french_tags:
+        runs.append((f"{TEST_DB}_fr", options.french_tags, True))
+    for dbname, test_tags, french in runs:
+        result_path = os.path.join(VAR, f"{dbname}-result.json")
+        result_paths.append(result_path)
+        if french:
+            create_database(env, addons_path, db_args, dbname)
+        else:
+            drop_database(db_args, dbname)
+        args = common_args(addons_path, db_args) + [
+            f"--database={dbname}",
+            f"--init={','.join(ADDONS)}",
+            "--test-enable",
+            f"--test-tags={test_tags}",
+            "--stop-after-init",
+            f"--http-port={free_port()}",
+            "--log-level=test",
+        ]
+        if not french:
+            args.append("--load-language=fr_FR")
+        odoo_test(env, result_path, args)
+        if not options.keep:
+            drop_database(db_args, dbname)
     if started:
         pg_stop()
-    return report(result_path)
+    return report(result_paths)
 
 
 def cmd_test_stock(options):
@@ -435,7 +509,7 @@ def cmd_test_stock(options):
             drop_database(db_args, STOCK_DB)
         if started:
             pg_stop()
-    return report(result_path)
+    return report([result_path], expected=read_expected_failures())
 
 
 def stock_paths(dbname):
@@ -506,7 +580,7 @@ def cmd_test_lifecycle(options):
         if started:
             pg_stop()
         log(f"lifecycle tested in {time.monotonic() - begin:.0f} s")
-    return report(result_path, checks)
+    return report([result_path], checks, read_expected_failures())
 
 
 def lifecycle_checks(env, args, checks):
@@ -586,18 +660,22 @@ def differences(before, after, path=""):
 
 def default_problems(snapshot, before):
     """The defaults psi_sale gives what was there before it (BEFORE's orders,
-    not those of its demo data): each company's working day (that of its
-    schedule), Odoo's 8-hour day on existing orders (their figures stay), no
-    rounding, stage rules off, offers as lines."""
+    not those of its demo data): the Leads phase on, each company's working
+    day (that of its schedule), Odoo's 8-hour day on existing orders (their
+    figures stay), no rounding, offers as lines, down payments deducted up to
+    each invoice's amount and stage rules off, but on the demo company (its
+    demo data deducts them in proportion and turns the stage rules on)."""
     defaults = snapshot["defaults"]
-    problems = []
+    problems = [] if defaults["leads"] else ["the Leads phase is off"]
     for company_id, company in defaults["companies"].items():
+        demo = company_id == "1"
         expected = {
             "id": int(company_id),
             "timesheet_hours_per_day": defaults["calendars"][company_id] or 8.0,
             "timesheet_day_rounding": "none",
-            "crm_stage_rules": False,
+            "crm_stage_rules": demo,
             "quotation_offer_lines": "lines",
+            "down_payment_deduction": "proportional" if demo else "capped",
         }
         problems += differences(expected, company, f"company {company_id}")
     for order_id, order in defaults["orders"].items():
@@ -656,38 +734,71 @@ def cmd_pot(_options):
         log(f"{os.path.relpath(po, ROOT)} merged: translate its new entries")
 
 
-def report(result_path, checks=()):
+def read_expected_failures():
+    """{test id: reason} of the stock tests known to fail with psi_sale
+    installed: in the baseline too, or on purpose (tools/stock_failures.txt)."""
+    expected = {}
+    with open(os.path.join(ROOT, "tools", "stock_failures.txt"), encoding="utf-8") as f:
+        for line in f:
+            test, _hash, reason = line.partition("#")
+            if test.strip():
+                expected[test.strip()] = reason.strip()
+    return expected
+
+
+def report(result_paths, checks=(), expected=None):
     """Print the failed tests and checks (CHECKS: (name, problems) pairs, each
     counted as a test) and the unexpected log records, then the closing line;
-    return rc."""
+    return rc. The failed tests of EXPECTED ({test id: reason}) are printed
+    with their reason and not counted."""
+    expected = expected or {}
     failed_checks = [(name, problems) for name, problems in checks if problems]
     for name, problems in failed_checks:
         print(f"failed: {name}")
         for problem in problems:
             print(f"    {problem}")
-    checks_passed = len(checks) - len(failed_checks)
-    if not os.path.exists(result_path):
-        print(f"{checks_passed} passed, {len(failed_checks) + 1} failed")
-        return 1
-    with open(result_path, encoding="utf-8") as result_file:
-        result = json.load(result_file)
-    failed = result["failures"] + result["errors"]
-    passed = max(result["run"] - result["skipped"] - failed, 0) + checks_passed
-    failed += len(failed_checks)
-    for test in result["failed_tests"]:
-        print(f"failed: {test}")
-    for line in result["unexpected_log"]:
-        print(f"checklog: {line}")
-    run_broken = result["rc"] != 0 or result["unexpected_log"] or not result["run"]
-    if run_broken and not failed:
-        print(
-            "checklog: the run failed outside the tests (install error, "
-            "unexpected log record or no test run): counted as one failure"
+    passed = len(checks) - len(failed_checks)
+    failed = len(failed_checks)
+    skipped = known = 0
+    for result_path in result_paths:
+        if not os.path.exists(result_path):
+            print(f"failed: no test result in {os.path.relpath(result_path, ROOT)}")
+            failed += 1
+            continue
+        with open(result_path, encoding="utf-8") as result_file:
+            result = json.load(result_file)
+        run_failed = run_known = 0
+        for test in result["failed_tests"]:
+            test_id = test.split(" ", 1)[-1]
+            if test_id in expected:
+                print(f"expected: {test} ({expected[test_id]})")
+                run_known += 1
+            else:
+                print(f"failed: {test}")
+                run_failed += 1
+        for line in result["unexpected_log"]:
+            print(f"checklog: {line}")
+        run_broken = (
+            result["unexpected_log"]
+            or not result["run"]
+            or (result["rc"] != 0 and not result["failed_tests"])
         )
-        failed = 1
+        if run_broken and not run_failed:
+            print(
+                "checklog: the run failed outside the tests (install error, "
+                "unexpected log record or no test run): counted as one failure"
+            )
+            run_failed = 1
+        ran = result["run"] - result["skipped"]
+        passed += max(ran - result["failures"] - result["errors"], 0)
+        failed += run_failed
+        known += run_known
+        skipped += result["skipped"]
     closing = f"{passed} passed, {failed} failed"
-    if result["skipped"]:
-        closing += f", {result['skipped']} skipped"
+    if skipped:
+        closing += f", {skipped} skipped"
+    if known:
+        closing += f", {known} expected failures"
     print(closing, flush=True)
     return 1 if failed else 0
 
@@ -737,7 +848,16 @@ def main():
     )
     run.add_argument("--update", action="store_true", help="update psi_sale first")
     test = commands.add_parser("test", help="lint and run psi_sale's tests")
-    test.add_argument("--test-tags", default=os.environ.get("TEST_TAGS") or "/psi_sale")
+    test.add_argument(
+        "--test-tags",
+        default=os.environ.get("TEST_TAGS", "/psi_sale"),
+        help="the tests run on Odoo's default database (empty: none)",
+    )
+    test.add_argument(
+        "--french-tags",
+        default=os.environ.get("TEST_TAGS_FR", "psi_fr/psi_sale"),
+        help="the tests run on the French database (empty: none)",
+    )
     test.add_argument("--no-lint", action="store_true")
     test.add_argument("--keep", action="store_true", help="keep the test database")
     stock = commands.add_parser(

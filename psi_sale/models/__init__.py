@@ -9,5 +9,6 @@ from . import sale_order
 from . import sale_order_line
 from . import project_task_type
 from . import project_task
+from . import account_chart_template
 from . import account_move
 from . import account_move_line

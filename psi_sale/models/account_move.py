@@ -80,3 +80,23 @@ class AccountMove(models.Model):
                 }
             )
         return deducted
+
+    def _get_down_payment_sections(self, deleted_line_ids):
+        """The sections of this invoice whose lines are all down payment lines
+        among ``deleted_line_ids``: they would be left empty."""
+        self.ensure_one()
+        sections, block = [], None
+        for line in self.invoice_line_ids.sorted(lambda line: (line.sequence, line.id)):
+            if line.display_type == "line_section":
+                block = [line, []]
+                sections.append(block)
+            elif block:
+                block[1].append(line)
+        return [
+            section
+            for section, lines in sections
+            if lines
+            and all(
+                line.is_downpayment and line.id in deleted_line_ids for line in lines
+            )
+        ]

@@ -31,6 +31,19 @@ class CrmStage(models.Model):
         " 'create_date', 'write_date'])]",
         help="Fields of the opportunity that must be filled to enter this stage.",
     )
+    stage_rules_active = fields.Boolean(
+        compute="_compute_stage_rules_active",
+        help="The stage's company (or the current one, for a shared stage) "
+        "applies the default probability and the required fields.",
+    )
+
+    @api.depends("company_id.crm_stage_rules")
+    @api.depends_context("company")
+    def _compute_stage_rules_active(self):
+        for stage in self:
+            stage.stage_rules_active = (
+                stage.company_id or self.env.company
+            ).crm_stage_rules
 
     @api.constrains("set_probability", "default_probability")
     def _check_default_probability(self):

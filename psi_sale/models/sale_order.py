@@ -156,7 +156,7 @@ class SaleOrder(models.Model):
                 regular.mapped("untaxed_amount_to_invoice")
             )
             order.downpayment_amount_invoiced = sum(
-                line._get_down_payment_balance()[0] for line in downpayments
+                line._get_down_payment_balance().invoiced for line in downpayments
             )
             order.downpayment_amount_to_deduct = sum(
                 downpayments.mapped("untaxed_amount_invoiced")
@@ -260,39 +260,35 @@ class SaleOrder(models.Model):
         self.order_line._cancel_tasks()
         return result
 
-    def _get_invoiceable_lines(self, final=False):
-        lines = super()._get_invoiceable_lines(final=final)
-        if self.env.context.get("psi_down_payments_apart"):
-            lines = lines.filtered(lambda line: not line.is_downpayment)
-        return lines
-
     def _create_invoices(self, grouped=False, final=False, date=None):
-        """Orders of companies that deduct down payments gradually get their
-        invoices without them, then each invoice its share of them."""
-        gradual = self.browse()
+        invoices = super()._create_invoices(grouped=grouped, final=final, date=date)
         if final:
-            gradual = self.filtered(
-                lambda order: order.company_id.down_payment_deduction != "full"
-            )
-        if not gradual:
-            return super()._create_invoices(grouped=grouped, final=final, date=date)
-        invoices = self.env["account.move"]
-        others = self - gradual
-        if others:
-            invoices = super(
-                SaleOrder, others.with_context(raise_if_nothing_to_invoice=False)
-            )._create_invoices(grouped=grouped, final=final, date=date)
-        raise_if_nothing = self.env.context.get("raise_if_nothing_to_invoice", True)
-        invoices |= super(
-            SaleOrder,
-            gradual.with_context(
-                psi_down_payments_apart=True,
-                raise_if_nothing_to_invoice=raise_if_nothing and not invoices,
-            ),
-        )._create_invoices(grouped=grouped, final=final, date=date)
-        invoices = invoices.with_context(psi_down_payments_apart=False)
-        gradual._deduct_down_payments(invoices)
+            self._set_down_payment_deductions(invoices)
         return invoices
+
+    def _create_account_invoices(self, invoice_vals_list, final):
+        """Stock's down payment lines deduct all that is left. Those that
+        deduct another amount under the company's policy go out at 0 here, so
+        that stock's switch to a credit note and its rounding fix of the down
+        payments leave them alone, and get their amount once the invoices are
+        made (_set_down_payment_deductions)."""
+        moves = super()._create_account_invoices(invoice_vals_list, final)
+        if final:
+            to_reprice = moves.env["account.move.line"]
+            for move, order, deductions in self._iter_down_payment_deductions(moves):
+                to_reprice |= move.invoice_line_ids.filtered(
+                    lambda line, order=order, deductions=deductions: (
+                        line.is_downpayment
+                        and line.display_type == "product"
+                        and line.sale_line_ids.order_id == order
+                        and order.currency_id.compare_amounts(
+                            -line.price_subtotal,
+                            deductions.get(line.sale_line_ids[:1], 0.0),
+                        )
+                    )
+                )
+            to_reprice.write({"price_unit": 0.0})
+        return moves
 
     def action_view_opportunity(self):
         self.ensure_one()
@@ -414,54 +410,90 @@ class SaleOrder(models.Model):
         for hours_per_day, orders in self.grouped("hours_per_day").items():
             yield orders.with_context(psi_hours_per_day=hours_per_day)
 
-    def _deduct_down_payments(self, invoices):
-        """Add to each customer invoice the down payments its orders deduct."""
+    def _iter_down_payment_deductions(self, invoices):
+        """(invoice, order, {down payment line: untaxed amount}) for each
+        customer invoice and each of these orders that deducts its down
+        payments gradually, by the company's policy."""
         for invoice in invoices.filtered(lambda move: move.move_type == "out_invoice"):
-            commands = []
-            sequence = max(invoice.invoice_line_ids.mapped("sequence"), default=0)
-            for order in self & invoice.invoice_line_ids.sale_line_ids.order_id:
+            invoice_lines = invoice.invoice_line_ids
+            for order in self & invoice_lines.sale_line_ids.order_id:
+                if order.company_id.down_payment_deduction == "full":
+                    continue
                 billed = sum(
                     line.price_subtotal
-                    for line in invoice.invoice_line_ids
+                    for line in invoice_lines
                     if not line.is_downpayment and line.sale_line_ids.order_id == order
                 )
-                deductions = order._get_down_payment_deductions(billed)
-                if not deductions:
-                    continue
-                order = order.with_context(lang=order.partner_invoice_id.lang)
-                sequence += 1
-                commands.append(
-                    Command.create(
-                        order._prepare_down_payment_section_line(sequence=sequence)
-                    )
+                yield (
+                    invoice,
+                    order,
+                    order._get_down_payment_deductions(billed, excluding=invoice),
                 )
-                for line, amount in deductions.items():
-                    sequence += 1
-                    values = line._prepare_invoice_line(
-                        sequence=sequence, quantity=-1.0, price_unit=amount
+
+    def _set_down_payment_deductions(self, invoices):
+        """Each invoice deducts the amounts of its orders' policy, on stock's
+        down payment lines (and section), repriced, added or removed."""
+        for invoice, order, deductions in self._iter_down_payment_deductions(invoices):
+            currency = order.currency_id
+            lines = invoice.invoice_line_ids.filtered(
+                lambda line, order=order: (
+                    line.is_downpayment
+                    and line.display_type == "product"
+                    and line.sale_line_ids.order_id == order
+                )
+            )
+            commands = []
+            for line in lines:
+                sale_line = line.sale_line_ids[:1]
+                amount = deductions.pop(sale_line, 0.0)
+                if currency.is_zero(amount):
+                    commands.append(Command.delete(line.id))
+                elif currency.compare_amounts(-line.price_subtotal, amount):
+                    commands.append(
+                        Command.update(
+                            line.id, sale_line._prepare_deduction_amount(amount)
+                        )
                     )
+            if deductions:  # left out by stock (nothing to invoice at its precision)
+                sequence = max(invoice.invoice_line_ids.mapped("sequence"), default=0)
+                if not lines:
+                    sequence += 1
+                    section = order.with_context(
+                        lang=order.partner_invoice_id.lang
+                    )._prepare_down_payment_section_line(sequence=sequence)
+                    commands.append(Command.create(section))
+                for sale_line, amount in deductions.items():
+                    sequence += 1
+                    values = sale_line._prepare_invoice_line(sequence=sequence)
+                    values.update(sale_line._prepare_deduction_amount(amount))
                     commands.append(Command.create(values))
+            deleted = {command[1] for command in commands if command[0] == 2}
+            commands += [
+                Command.delete(section.id)
+                for section in invoice._get_down_payment_sections(deleted)
+            ]
             if commands:
                 invoice.write({"invoice_line_ids": commands})
 
-    def _get_down_payment_deductions(self, billed):
+    def _get_down_payment_deductions(self, billed, excluding=None):
         """{down payment line: untaxed amount} that an invoice billing
         ``billed`` (untaxed) of this order deducts, by the company's policy:
         never more than ``billed``; with ``proportional``, the down payments in
         the share of the order invoiced so far, all that remains once the
-        order is fully invoiced."""
+        order is fully invoiced. The invoices ``excluding`` are not counted
+        as deducting already."""
         self.ensure_one()
         currency = self.currency_id
         balances = {
-            line: line._get_down_payment_balance()
+            line: line._get_down_payment_balance(excluding=excluding)
             for line in self.order_line._filter_gradual_down_payments()
         }
         balances = {
             line: balance
             for line, balance in balances.items()
-            if currency.compare_amounts(balance[1], 0) > 0
+            if currency.compare_amounts(balance.to_deduct, 0) > 0
         }
-        to_deduct = sum(balance[1] for balance in balances.values())
+        to_deduct = sum(balance.to_deduct for balance in balances.values())
         if not balances or currency.compare_amounts(billed, 0) <= 0:
             return {}
         amount = min(billed, to_deduct)
@@ -469,7 +501,7 @@ class SaleOrder(models.Model):
             self.company_id.down_payment_deduction == "proportional"
             and not self._is_fully_invoiced()
         ):
-            invoiced = sum(balance[0] for balance in balances.values())
+            invoiced = sum(balance.invoiced for balance in balances.values())
             share = (
                 min(1.0, self._get_regular_amount_invoiced() / self.amount_untaxed)
                 if self.amount_untaxed
@@ -482,7 +514,7 @@ class SaleOrder(models.Model):
             part = (
                 rest
                 if index == len(balances)
-                else currency.round(amount * balance[1] / to_deduct)
+                else currency.round(amount * balance.to_deduct / to_deduct)
             )
             rest -= part
             if not currency.is_zero(part):

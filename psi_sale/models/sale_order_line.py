@@ -1,4 +1,4 @@
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from odoo import api, fields, models
 from odoo.fields import Command
@@ -6,6 +6,8 @@ from odoo.osv import expression
 from odoo.tools import float_is_zero, float_round
 
 DAY_ROUNDING_STEPS = {"quarter": 0.25, "half": 0.5}
+# untaxed amounts of a down payment line: invoiced, and not deducted yet
+DownPaymentBalance = namedtuple("DownPaymentBalance", ["invoiced", "to_deduct"])
 
 
 class SaleOrderLine(models.Model):
@@ -126,9 +128,9 @@ class SaleOrderLine(models.Model):
         for lines in self._by_day_length():
             super(SaleOrderLine, lines)._compute_qty_invoiced()
         for line in self._filter_gradual_down_payments():
-            invoiced, to_deduct = line._get_down_payment_balance()
-            if invoiced:
-                line.qty_invoiced = to_deduct / invoiced
+            balance = line._get_down_payment_balance()
+            if balance.invoiced:
+                line.qty_invoiced = balance.to_deduct / balance.invoiced
 
     def _recompute_qty_to_invoice(self, start_date, end_date):  # pylint: disable=missing-return
         """The timesheets of a period count in the order's days too."""
@@ -271,17 +273,21 @@ class SaleOrderLine(models.Model):
             )
         )
 
-    def _get_down_payment_balance(self):
-        """(Untaxed amount of the posted down payment invoices of this down
-        payment line, the part of it not deducted yet), credit notes counted.
-        A deduction counts from its draft on, so two drafts never deduct the
-        same amount."""
+    def _get_down_payment_balance(self, excluding=None):
+        """The untaxed amount of the posted down payment invoices of this down
+        payment line, and the part of it not deducted yet, credit notes
+        counted. A deduction counts from its draft on, so two drafts never
+        deduct the same amount; those of the invoices ``excluding`` do not."""
         self.ensure_one()
         invoiced = deducted = 0.0
         for invoice_line in self._get_invoice_lines():
             move = invoice_line.move_id
             is_down_payment = move._is_downpayment()
-            if move.state == "cancel" or (is_down_payment and move.state != "posted"):
+            if (
+                move.state == "cancel"
+                or (is_down_payment and move.state != "posted")
+                or (excluding and move in excluding)
+            ):
                 continue
             sign = -1 if move.move_type == "out_refund" else 1
             amount = sign * invoice_line.currency_id._convert(
@@ -294,7 +300,16 @@ class SaleOrderLine(models.Model):
                 invoiced += amount
             else:
                 deducted -= amount
-        return invoiced, invoiced - deducted
+        return DownPaymentBalance(invoiced, invoiced - deducted)
+
+    def _prepare_deduction_amount(self, amount):
+        """Values of an invoice line of this down payment line that deducts
+        ``amount`` untaxed: its unit price in proportion to the down payment
+        invoiced (tax included where the down payment's taxes are)."""
+        self.ensure_one()
+        invoiced = self._get_down_payment_balance().invoiced
+        price_unit = amount * self.price_unit / invoiced if invoiced else amount
+        return {"quantity": -1.0, "price_unit": self.currency_id.round(price_unit)}
 
     def _is_zero_quantity(self):
         self.ensure_one()

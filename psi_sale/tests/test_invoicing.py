@@ -173,6 +173,64 @@ class TestInvoicing(PsiOrderCommon):
         self.assertEqual(invoice.move_type, "out_refund")
         self.assertEqual(invoice.amount_untaxed, 3000 - 1000)
 
+    def test_capped_is_the_default(self):
+        company = self.env["res.company"].create({"name": "PSI Nouvelle Société"})
+        self.assertEqual(company.down_payment_deduction, "capped")
+
+    def test_capped_default_example(self):
+        """10 days at 600, 30 % down payment (1,800) posted, 2 days delivered:
+        an invoice of 0 that deducts 1,200, the rest on the next invoices."""
+        order = self._mission("capped")
+        order.order_line.price_unit = 600
+        self.assertEqual(self._posted_down_payment(order).amount_untaxed, 1800)
+        invoices = self.env["account.move"]
+        for delivered, deducted, untaxed in (
+            (2, 1200, 0),
+            (5, 600, 1200),
+            (10, 0, 3000),
+        ):
+            self._deliver(order, delivered)
+            invoice = self._invoice(order, "lines_deduct")
+            self.assertEqual(invoice.move_type, "out_invoice")
+            self.assertEqual(self._deducted(invoice), deducted)
+            self.assertEqual(invoice.amount_untaxed, untaxed)
+            invoice.action_post()
+            invoices |= invoice
+        self.assertEqual(sum(invoices.mapped(self._deducted)), 1800)
+        self.assertEqual(order.downpayment_amount_to_deduct, 0)
+        self.assertNotIn("out_refund", order.invoice_ids.mapped("move_type"))
+        # the 0 invoice has stock's down payment section; the last, none
+        last_sections = invoices[-1].invoice_line_ids.filtered(
+            lambda line: line.display_type == "line_section"
+        )
+        self.assertFalse(last_sections, "no empty down payment section")
+
+    def test_capped_is_stock_invoice_when_the_down_payments_fit(self):
+        """Down payments that fit in the invoice: capped makes exactly stock
+        Odoo's invoice (full), line for line, accounting entries included."""
+
+        def entries(policy):
+            order = self._mission(policy)
+            self._posted_down_payment(order)
+            self._deliver(order, 6)
+            invoice = self._invoice(order, "lines_deduct")
+            return [
+                (
+                    line.display_type,
+                    line.is_downpayment,
+                    line.quantity,
+                    line.price_unit,
+                    line.account_id,
+                    line.tax_ids,
+                    line.balance,
+                )
+                for line in invoice.line_ids.sorted(
+                    lambda line: (line.display_type, line.sequence, line.balance)
+                )
+            ]
+
+        self.assertEqual(entries("capped"), entries("full"))
+
     def test_draft_deduction_is_not_deducted_twice(self):
         order = self._mission("capped")
         self._posted_down_payment(order)

@@ -1,0 +1,94 @@
+import shutil
+import subprocess
+
+from odoo.tests import TransactionCase, tagged
+
+
+def pdf_text(pdf):
+    """The text of a PDF document, as pdftotext (poppler-utils) reads it."""
+    return subprocess.run(
+        [shutil.which("pdftotext") or "pdftotext", "-layout", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+
+
+@tagged("post_install", "-at_install", "-standard", "psi_fr")
+class TestFrenchDatabase(TransactionCase):
+    """On a database created as Odoo's database manager does for a company in
+    France (``make test`` runs these tests there), psi_sale and its demo
+    install completely: the French chart of accounts, euros, 20 % VAT, the
+    whole demo story, and documents that name both parties in their body."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.ref("base.main_company")
+        cls.order = cls.env.ref("psi_sale.sale_order_marchand")
+
+    def test_french_company(self):
+        self.assertEqual(self.company.country_id.code, "FR")
+        self.assertEqual(self.company.chart_template, "fr")
+        self.assertEqual(self.company.currency_id.name, "EUR")
+        self.assertEqual(self.company.account_sale_tax_id.amount, 20)
+        self.assertEqual(self.company.name, "PSI Conseil")
+        self.assertEqual(self.company.siret, "12345678210001")
+        self.assertEqual(self.company.vat, "FR11123456782")
+
+    def test_demo_story_complete(self):
+        order = self.order
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(order.signature, "signed online")
+        self.assertEqual(order.currency_id.name, "EUR")
+        self.assertTrue(order.project_ids, "its project")
+        self.assertEqual(
+            sum(order.order_line.timesheet_ids.mapped("unit_amount")), 56, "56 h logged"
+        )
+        taxes = order.order_line.filtered("product_id").tax_id
+        self.assertEqual(taxes.mapped("amount"), [20.0], "20 % TVA on every line")
+        self.assertAlmostEqual(order.amount_tax, order.amount_untaxed * 0.2, 2)
+        down_payment, intermediate = order.invoice_ids.sorted("id")
+        self.assertEqual(order.invoice_ids.mapped("state"), ["posted", "posted"])
+        self.assertEqual(set(order.invoice_ids.mapped("move_type")), {"out_invoice"})
+        self.assertTrue(down_payment._is_downpayment())
+        self.assertAlmostEqual(
+            down_payment.amount_untaxed, order.amount_untaxed * 0.3, 2, "30 %"
+        )
+        self.assertEqual(intermediate.deducted_down_payment_ids, down_payment)
+        self.assertEqual(
+            intermediate.line_ids.tax_line_id.mapped("amount"), [20.0], "20 % TVA"
+        )
+
+    def test_leads_phase_on(self):
+        self.assertTrue(self.env.ref("base.group_user").implied_ids.filtered(
+            lambda group: group == self.env.ref("crm.group_use_lead")
+        ))
+
+    def test_order_form_pdf(self):
+        """The order form, printed by the machine's wkhtmltopdf, names the
+        seller and the customer in its body."""
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        pdf, _format = report._render_qweb_pdf(
+            "psi_sale.action_report_order_form", self.order.ids
+        )
+        text = " ".join(pdf_text(pdf).split())
+        for expected in (
+            "Bon pour commande",
+            "PSI Conseil",
+            "SIRET : 12345678210001",
+            "TVA : FR11123456782",
+            "Transports Marchand",
+            "SIREN : 482136579",
+            "Jours",
+            "Bon pour accord",
+        ):
+            self.assertIn(expected, text)
+
+    def test_invoice_pdf(self):
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        invoice = self.order.invoice_ids.sorted("id")[-1]
+        pdf, _format = report._render_qweb_pdf("account.account_invoices", invoice.ids)
+        text = " ".join(pdf_text(pdf).split())
+        for expected in (invoice.name, "Transports Marchand", "Acomptes déduits"):
+            self.assertIn(expected, text)

@@ -769,7 +769,7 @@ def report(result_paths, checks=(), expected=None):
             result = json.load(result_file)
         run_failed = run_known = 0
         for test in result["failed_tests"]:
-            test_id = test.split(" ", 1)[-1]
+            test_id = test.split(" ", 1)[-1].split(" (", 1)[0]  # without subtest
             if test_id in expected:
                 print(f"expected: {test} ({expected[test_id]})")
                 run_known += 1

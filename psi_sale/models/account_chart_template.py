@@ -25,7 +25,9 @@ class AccountChartTemplate(models.AbstractModel):
         """On a database created for a French company, the chart of accounts
         (l10n_fr_account) comes after psi_sale's demo: its invoices then."""
         result = super()._load(template_code, company, install_demo)
-        self.env["account.chart.template"]._load_psi_demo_accounting()
+        order = self.env.ref("psi_sale.sale_order_marchand", raise_if_not_found=False)
+        if order and order.sudo().company_id == company:
+            self.env["account.chart.template"].sudo()._load_psi_demo_accounting()
         return result
 
     @api.model

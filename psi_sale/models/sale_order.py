@@ -413,17 +413,24 @@ class SaleOrder(models.Model):
     def _iter_down_payment_deductions(self, invoices):
         """(invoice, order, {down payment line: untaxed amount}) for each
         customer invoice and each of these orders that deducts its down
-        payments gradually, by the company's policy."""
+        payments gradually, by the company's policy, and bills something on
+        it (an invoice of nothing but down payments gives them back, as in
+        stock Odoo)."""
         for invoice in invoices.filtered(lambda move: move.move_type == "out_invoice"):
             invoice_lines = invoice.invoice_line_ids
             for order in self & invoice_lines.sale_line_ids.order_id:
                 if order.company_id.down_payment_deduction == "full":
                     continue
-                billed = sum(
-                    line.price_subtotal
-                    for line in invoice_lines
-                    if not line.is_downpayment and line.sale_line_ids.order_id == order
+                billed_lines = invoice_lines.filtered(
+                    lambda line, order=order: (
+                        line.display_type == "product"
+                        and not line.is_downpayment
+                        and line.sale_line_ids.order_id == order
+                    )
                 )
+                if not billed_lines:
+                    continue
+                billed = sum(billed_lines.mapped("price_subtotal"))
                 yield (
                     invoice,
                     order,

@@ -54,6 +54,9 @@
         "demo/project_milestone_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": [
+            "psi_sale/static/src/scss/report_fonts.scss",
+        ],
         "web.assets_tests": [
             "psi_sale/static/tests/tours/*.js",
         ],

@@ -363,10 +363,12 @@ def cmd_run(options):
 
 
 def ensure_debian_packages(packages, why):
-    """Install the Debian PACKAGES ({command: package}) whose command is
-    missing (with apt-get, as root), or stop and say so."""
+    """Install the Debian PACKAGES ({package: a command or file it brings})
+    that are missing (with apt-get, as root), or stop and say so."""
     missing = sorted(
-        {package for command, package in packages.items() if not shutil.which(command)}
+        package
+        for package, brings in packages.items()
+        if not (shutil.which(brings) or os.path.exists(brings))
     )
     if not missing:
         return
@@ -407,10 +409,16 @@ def ensure_browser(env):
 
 
 def ensure_documents():
-    """Odoo prints its PDF documents with wkhtmltopdf; the tests read them
-    with pdftotext."""
+    """Odoo prints its PDF documents with wkhtmltopdf, in Lato (Debian's
+    wkhtmltopdf embeds it as text when it is installed on the system, see
+    psi_sale/static/src/scss/report_fonts.scss); the tests read them with
+    pdftotext."""
     ensure_debian_packages(
-        {"wkhtmltopdf": "wkhtmltopdf", "pdftotext": "poppler-utils"},
+        {
+            "wkhtmltopdf": "wkhtmltopdf",
+            "poppler-utils": "pdftotext",
+            "fonts-lato": "/usr/share/fonts/truetype/lato/Lato-Regular.ttf",
+        },
         "the order form and the invoices are printed to PDF",
     )
 

@@ -49,6 +49,7 @@ FRAGMENTS = {
     "INSTALL": "Installation",
     "CONFIGURE": "Configuration",
     "USAGE": "Usage",
+    "DEVELOP": "How it works",
     "ROADMAP": "Known issues / Roadmap",
     "HISTORY": "Changelog",
     "CONTRIBUTORS": None,

@@ -17,8 +17,8 @@ class AccountMoveLine(models.Model):
         for line in self:
             hours_per_day = line.sale_line_ids.order_id[:1].hours_per_day
             if hours_per_day and line.product_uom_id._is_day_based():
-                line.quantity_hours = line.product_uom_id.with_context(
-                    psi_hours_per_day=hours_per_day
-                )._compute_quantity(line.quantity, hour)
+                line.quantity_hours = line.product_uom_id._convert_working_time(
+                    line.quantity, hour, hours_per_day
+                )
             else:
                 line.quantity_hours = 0.0

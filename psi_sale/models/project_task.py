@@ -44,8 +44,7 @@ class ProjectTask(models.Model):
         for task in self:
             hours_per_day = (
                 task.sale_line_id.order_id.hours_per_day
-                or task.company_id.timesheet_hours_per_day
-                or self.env.company.timesheet_hours_per_day
+                or (task.company_id or self.env.company)._get_hours_per_day()
             )
             task.allocated_days = task.allocated_hours / hours_per_day
 

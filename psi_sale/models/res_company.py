@@ -96,10 +96,21 @@ class ResCompany(models.Model):
     def _compute_timesheet_hours_per_day(self):
         for company in self:
             if not company.timesheet_hours_per_day:
-                company.timesheet_hours_per_day = (
-                    company.resource_calendar_id.hours_per_day or 8.0
-                )
+                company.timesheet_hours_per_day = company._get_hours_per_day()
 
     @api.constrains("timesheet_hours_per_day")
     def _check_timesheet_hours_per_day(self):
         check_hours_per_day(self, "timesheet_hours_per_day")
+
+    def _get_hours_per_day(self, partner=None):
+        """The length of a working day, in hours, for PARTNER's contract with
+        this company: the customer's contractual day, else the company's, else
+        its working schedule's, else the 8 hours of Odoo's Days unit. The one
+        place of this chain: orders take it, their lines and tasks the order's."""
+        self.ensure_one()
+        return (
+            (partner and partner.commercial_partner_id.timesheet_hours_per_day)
+            or self.timesheet_hours_per_day
+            or self.resource_calendar_id.hours_per_day
+            or 8.0
+        )

@@ -8,9 +8,13 @@ from odoo.tools import float_compare, get_lang
 from odoo.addons.base.models.res_lang import intersperse
 
 from .res_company import DAY_ROUNDING, check_hours_per_day
+from .uom_uom import by_day_length
 
 
 class SaleOrder(models.Model):
+    """The order is the cockpit of the deal, from the quotation made from an
+    opportunity to the invoices that deduct its down payments."""
+
     _inherit = "sale.order"
 
     hours_per_day = fields.Float(
@@ -74,8 +78,8 @@ class SaleOrder(models.Model):
         string="Down Payments Invoiced",
         compute="_compute_tracking_amounts",
         compute_sudo=True,
-        help="Untaxed amount of the posted down payment invoices (credit notes "
-        "deducted).",
+        help="Untaxed amount of the down payment invoices, drafts included as "
+        "Odoo deducts them (credit notes deducted).",
     )
     downpayment_amount_to_deduct = fields.Monetary(
         string="Down Payments to Deduct",
@@ -97,6 +101,8 @@ class SaleOrder(models.Model):
         "the untaxed amount ordered.",
     )
 
+    # CRUD ---------------------------------------------------------------------
+
     @api.model
     def default_get(self, fields_list):
         """A quotation made from an opportunity gets its offers."""
@@ -116,70 +122,17 @@ class SaleOrder(models.Model):
             )
         return values
 
-    @api.depends("partner_id", "company_id")
-    def _compute_hours_per_day(self):
-        for order in self:
-            if order.hours_per_day and order.state not in ("draft", "sent"):
-                continue  # fixed once confirmed
-            order.hours_per_day = (
-                order.partner_id.commercial_partner_id.timesheet_hours_per_day
-                or order.company_id.timesheet_hours_per_day
-                or 8.0
-            )
+    def write(self, vals):
+        confirmed = self._check_day_length_change(vals)
+        result = super().write(vals)
+        if confirmed and "hours_per_day" in vals:
+            confirmed.order_line._update_task_allocated_hours()
+        if vals.get("state") == "sent":
+            for order in self.filtered("opportunity_id"):
+                order.opportunity_id._update_revenues_from_so(order)
+        return result
 
-    @api.depends("company_id")
-    def _compute_day_rounding(self):
-        for order in self:
-            if order.day_rounding and order.state not in ("draft", "sent"):
-                continue
-            order.day_rounding = order.company_id.timesheet_day_rounding or "none"
-
-    @api.depends(
-        "amount_untaxed",
-        "order_line.qty_delivered",
-        "order_line.untaxed_amount_invoiced",
-        "order_line.untaxed_amount_to_invoice",
-    )
-    def _compute_tracking_amounts(self):
-        for order in self:
-            regular = order._regular_lines()
-            downpayments = (
-                order.order_line.filtered(lambda line: not line.display_type) - regular
-            )
-            order.untaxed_amount_delivered = order.currency_id.round(
-                sum(line._get_untaxed_amount_delivered() for line in regular)
-            )
-            order.untaxed_amount_invoiced = sum(
-                regular.mapped("untaxed_amount_invoiced")
-            )
-            order.untaxed_amount_to_invoice = sum(
-                regular.mapped("untaxed_amount_to_invoice")
-            )
-            order.downpayment_amount_invoiced = sum(
-                line._get_down_payment_balance().invoiced for line in downpayments
-            )
-            order.downpayment_amount_to_deduct = sum(
-                downpayments.mapped("untaxed_amount_invoiced")
-            )
-            ordered = order.amount_untaxed
-            order.delivered_percentage = (
-                100 * order.untaxed_amount_delivered / ordered if ordered else 0.0
-            )
-            order.invoiced_percentage = (
-                100
-                * (order.untaxed_amount_invoiced + order.downpayment_amount_to_deduct)
-                / ordered
-                if ordered
-                else 0.0
-            )
-
-    def _compute_timesheet_total_duration(self):  # pylint: disable=missing-return
-        for orders in self._by_day_length():
-            super(SaleOrder, orders)._compute_timesheet_total_duration()
-
-    @api.constrains("hours_per_day")
-    def _check_hours_per_day(self):
-        check_hours_per_day(self, "hours_per_day")
+    # Quotation from an opportunity --------------------------------------------
 
     @api.onchange("company_id")
     def _onchange_company_id_warning(self):
@@ -210,39 +163,79 @@ class SaleOrder(models.Model):
                 self[field] = commands  # created after the template's records
         return result
 
-    def write(self, vals):
-        confirmed = self.browse()
-        if "hours_per_day" in vals or "day_rounding" in vals:
-            confirmed = self.filtered(
-                lambda order: (
-                    order.state not in ("draft", "sent")
-                    and (
-                        order.hours_per_day
-                        != vals.get("hours_per_day", order.hours_per_day)
-                        or order.day_rounding
-                        != vals.get("day_rounding", order.day_rounding)
-                    )
+    def action_view_opportunity(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Opportunity"),
+            "res_model": "crm.lead",
+            "res_id": self.opportunity_id.id,
+            "views": [(False, "form")],
+            "context": {"default_type": "opportunity"},
+        }
+
+    def _find_mail_template(self):
+        """Quotations go with the order form ("bon pour commande")."""
+        if self.env.context.get("proforma") or self.state not in ("draft", "sent"):
+            return super()._find_mail_template()
+        return self.env.ref(
+            "psi_sale.mail_template_order_form", raise_if_not_found=False
+        )
+
+    # Days and hours -----------------------------------------------------------
+
+    @api.depends("partner_id", "company_id")
+    def _compute_hours_per_day(self):
+        for order in self:
+            if order.hours_per_day and order.state not in ("draft", "sent"):
+                continue  # fixed once confirmed
+            order.hours_per_day = order.company_id._get_hours_per_day(order.partner_id)
+
+    @api.depends("company_id")
+    def _compute_day_rounding(self):
+        for order in self:
+            if order.day_rounding and order.state not in ("draft", "sent"):
+                continue
+            order.day_rounding = order.company_id.timesheet_day_rounding or "none"
+
+    @api.constrains("hours_per_day")
+    def _check_hours_per_day(self):
+        check_hours_per_day(self, "hours_per_day")
+
+    def _check_day_length_change(self, vals):
+        """The confirmed orders whose day length or rounding VALS change: only
+        a sales manager may."""
+        if "hours_per_day" not in vals and "day_rounding" not in vals:
+            return self.browse()
+        confirmed = self.filtered(
+            lambda order: (
+                order.state not in ("draft", "sent")
+                and any(
+                    order[name] != vals.get(name, order[name])
+                    for name in ("hours_per_day", "day_rounding")
                 )
             )
-            if (
-                confirmed
-                and not self.env.su
-                and not self.env.user.has_group("sales_team.group_sale_manager")
-            ):
-                raise UserError(
-                    self.env._(
-                        "Only a sales manager can change the length of the day "
-                        "or the rounding of a confirmed order (%(orders)s).",
-                        orders=", ".join(confirmed.mapped("name")),
-                    )
+        )
+        if (
+            confirmed
+            and not self.env.su
+            and not self.env.user.has_group("sales_team.group_sale_manager")
+        ):
+            raise UserError(
+                self.env._(
+                    "Only a sales manager can change the length of the day "
+                    "or the rounding of a confirmed order (%(orders)s).",
+                    orders=", ".join(confirmed.mapped("name")),
                 )
-        result = super().write(vals)
-        if confirmed and "hours_per_day" in vals:
-            confirmed.order_line._update_task_allocated_hours()
-        if vals.get("state") == "sent":
-            for order in self.filtered("opportunity_id"):
-                order.opportunity_id._update_revenues_from_so(order)
-        return result
+            )
+        return confirmed
+
+    def _compute_timesheet_total_duration(self):  # pylint: disable=missing-return
+        # stock converts the hours inline: no narrower hook
+        for orders in by_day_length(self, lambda order: order.hours_per_day):
+            super(SaleOrder, orders)._compute_timesheet_total_duration()
+
+    # Confirmation: the opportunity won, the tasks -----------------------------
 
     def action_confirm(self):
         result = super().action_confirm()
@@ -259,68 +252,6 @@ class SaleOrder(models.Model):
         self._notify_opportunities_of_cancel()
         self.order_line._cancel_tasks()
         return result
-
-    def _create_invoices(self, grouped=False, final=False, date=None):
-        invoices = super()._create_invoices(grouped=grouped, final=final, date=date)
-        if final:
-            self._set_down_payment_deductions(invoices)
-        return invoices
-
-    def _create_account_invoices(self, invoice_vals_list, final):
-        """Stock's down payment lines deduct all that is left. Those that
-        deduct another amount under the company's policy go out at 0 here, so
-        that stock's switch to a credit note and its rounding fix of the down
-        payments leave them alone, and get their amount once the invoices are
-        made (_set_down_payment_deductions)."""
-        moves = super()._create_account_invoices(invoice_vals_list, final)
-        if final:
-            to_reprice = moves.env["account.move.line"]
-            for move, order, deductions in self._iter_down_payment_deductions(moves):
-                to_reprice |= move.invoice_line_ids.filtered(
-                    lambda line, order=order, deductions=deductions: (
-                        line.is_downpayment
-                        and line.display_type == "product"
-                        and line.sale_line_ids.order_id == order
-                        and order.currency_id.compare_amounts(
-                            -line.price_subtotal,
-                            deductions.get(line.sale_line_ids[:1], 0.0),
-                        )
-                    )
-                )
-            to_reprice.write({"price_unit": 0.0})
-        return moves
-
-    def action_view_opportunity(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Opportunity"),
-            "res_model": "crm.lead",
-            "res_id": self.opportunity_id.id,
-            "views": [(False, "form")],
-            "context": {"default_type": "opportunity"},
-        }
-
-    def action_view_time_analysis(self):
-        """Time spent on the order's lines, per line and per employee."""
-        self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "psi_sale.account_analytic_line_action_order_time"
-        )
-        action["domain"] = [
-            ("so_line", "in", self.order_line.ids),
-            ("project_id", "!=", False),
-        ]
-        action["display_name"] = self.env._("Time Spent on %(order)s", order=self.name)
-        return action
-
-    def _find_mail_template(self):
-        """Quotations go with the order form ("bon pour commande")."""
-        if self.env.context.get("proforma") or self.state not in ("draft", "sent"):
-            return super()._find_mail_template()
-        return self.env.ref(
-            "psi_sale.mail_template_order_form", raise_if_not_found=False
-        )
 
     def _win_opportunities(self):
         """Confirmed orders win their opportunity, where the company wants it."""
@@ -362,53 +293,96 @@ class SaleOrder(models.Model):
                     user_id=opportunity.user_id.id or self.env.uid,
                 )
 
-    def _get_portal_projects(self, user):
-        """The order's projects (set on it or made by its lines) that USER may
-        open on the portal: those the company shares with the customer (stock
-        project sharing), in one query with USER's record rules."""
+    # Cockpit: the tracking tab ------------------------------------------------
+
+    @api.depends(
+        "amount_untaxed",
+        "order_line.qty_delivered",
+        "order_line.untaxed_amount_invoiced",
+        "order_line.untaxed_amount_to_invoice",
+    )
+    def _compute_tracking_amounts(self):
+        for order in self:
+            regular = order._regular_lines()
+            downpayments = (
+                order.order_line.filtered(lambda line: not line.display_type) - regular
+            )
+            order.untaxed_amount_delivered = order.currency_id.round(
+                sum(line._get_untaxed_amount_delivered() for line in regular)
+            )
+            order.untaxed_amount_invoiced = sum(
+                regular.mapped("untaxed_amount_invoiced")
+            )
+            order.untaxed_amount_to_invoice = sum(
+                regular.mapped("untaxed_amount_to_invoice")
+            )
+            order.downpayment_amount_invoiced = sum(
+                line._get_down_payment_balance().invoiced for line in downpayments
+            )
+            order.downpayment_amount_to_deduct = sum(
+                downpayments.mapped("untaxed_amount_invoiced")
+            )
+            ordered = order.amount_untaxed
+            order.delivered_percentage = (
+                100 * order.untaxed_amount_delivered / ordered if ordered else 0.0
+            )
+            order.invoiced_percentage = (
+                100
+                * (order.untaxed_amount_invoiced + order.downpayment_amount_to_deduct)
+                / ordered
+                if ordered
+                else 0.0
+            )
+
+    def action_view_time_analysis(self):
+        """Time spent on the order's lines, per line and per employee."""
         self.ensure_one()
-        projects = self.env["project.project"].with_user(user)
-        if not projects.has_access("read"):
-            return projects
-        order = self.sudo()
-        return projects.search_fetch(
-            [
-                ("id", "in", (order.project_id | order.order_line.project_id).ids),
-                ("privacy_visibility", "=", "portal"),
-            ],
-            ["name"],
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "psi_sale.account_analytic_line_action_order_time"
+        )
+        action["domain"] = [
+            ("so_line", "in", self.order_line.ids),
+            ("project_id", "!=", False),
+        ]
+        action["display_name"] = self.env._("Time Spent on %(order)s", order=self.name)
+        return action
+
+    def _regular_lines(self):
+        return self.order_line.filtered(
+            lambda line: not line.display_type and not line.is_downpayment
         )
 
-    def _get_portal_tracking_rows(self):
-        """(line, ordered, delivered, invoiced, remaining) for each tracked line,
-        the quantities formatted as res.lang.format() does in the reader's
-        language, its grouping read once (a QWeb widget or a format() call per
-        number would cost the page more than all the rest)."""
-        self.ensure_one()
-        lang = get_lang(self.env)
-        grouping = ast.literal_eval(lang.grouping)
-        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+    # Invoicing: down payments deducted gradually ------------------------------
 
-        def quantity(value):
-            integer, _point, decimals = f"{value:.{digits}f}".partition(".")
-            integer = intersperse(integer, grouping, lang.thousands_sep or "")[0]
-            return f"{integer}{lang.decimal_point}{decimals}" if decimals else integer
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        invoices = super()._create_invoices(grouped=grouped, final=final, date=date)
+        if final:
+            self._set_down_payment_deductions(invoices)
+        return invoices
 
-        return [
-            (
-                line,
-                quantity(line.product_uom_qty),
-                quantity(line.qty_delivered),
-                quantity(line.qty_invoiced),
-                quantity(line.qty_remaining),
-            )
-            for line in self._regular_lines()
-        ]
-
-    def _by_day_length(self):
-        """These orders grouped by hours per day, each group with it in context."""
-        for hours_per_day, orders in self.grouped("hours_per_day").items():
-            yield orders.with_context(psi_hours_per_day=hours_per_day)
+    def _create_account_invoices(self, invoice_vals_list, final):
+        """Stock's down payment lines deduct all that is left. Those that
+        deduct another amount under the company's policy go out at 0 here, so
+        that stock's switch to a credit note and its rounding fix of the down
+        payments leave them alone, and get their amount once the invoices are
+        made (_set_down_payment_deductions)."""
+        moves = super()._create_account_invoices(invoice_vals_list, final)
+        if final:
+            to_reprice = moves.env["account.move.line"]
+            for move, order, deductions in self._iter_down_payment_deductions(moves):
+                to_reprice |= move.invoice_line_ids.filtered(
+                    lambda line, order=order, deductions=deductions: (
+                        line.is_downpayment
+                        and line.display_type == "product"
+                        and line.sale_line_ids.order_id == order
+                        and order.currency_id.compare_amounts(
+                            -line.price_subtotal,
+                            deductions.get(line.sale_line_ids[:1], 0.0),
+                        )
+                    )
+                )
+            to_reprice.write({"price_unit": 0.0})
+        return moves
 
     def _iter_down_payment_deductions(self, invoices):
         """(invoice, order, {down payment line: untaxed amount}) for each
@@ -528,11 +502,6 @@ class SaleOrder(models.Model):
                 deductions[line] = part
         return deductions
 
-    def _regular_lines(self):
-        return self.order_line.filtered(
-            lambda line: not line.display_type and not line.is_downpayment
-        )
-
     def _get_regular_amount_invoiced(self):
         """Untaxed amount of the order's lines on invoices that are not
         cancelled (drafts included), credit notes deducted."""
@@ -558,3 +527,48 @@ class SaleOrder(models.Model):
             >= 0
             for line in self._regular_lines()
         )
+
+    # Portal -------------------------------------------------------------------
+
+    def _get_portal_projects(self, user):
+        """The order's projects (set on it or made by its lines) that USER may
+        open on the portal: those the company shares with the customer (stock
+        project sharing), in one query with USER's record rules."""
+        self.ensure_one()
+        projects = self.env["project.project"].with_user(user)
+        if not projects.has_access("read"):
+            return projects
+        order = self.sudo()
+        return projects.search_fetch(
+            [
+                ("id", "in", (order.project_id | order.order_line.project_id).ids),
+                ("privacy_visibility", "=", "portal"),
+            ],
+            ["name"],
+        )
+
+    def _get_portal_tracking_rows(self):
+        """(line, ordered, delivered, invoiced, remaining) for each tracked line,
+        the quantities formatted as res.lang.format() does in the reader's
+        language, its grouping read once (a QWeb widget or a format() call per
+        number would cost the page more than all the rest)."""
+        self.ensure_one()
+        lang = get_lang(self.env)
+        grouping = ast.literal_eval(lang.grouping)
+        digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+
+        def quantity(value):
+            integer, _point, decimals = f"{value:.{digits}f}".partition(".")
+            integer = intersperse(integer, grouping, lang.thousands_sep or "")[0]
+            return f"{integer}{lang.decimal_point}{decimals}" if decimals else integer
+
+        return [
+            (
+                line,
+                quantity(line.product_uom_qty),
+                quantity(line.qty_delivered),
+                quantity(line.qty_invoiced),
+                quantity(line.qty_remaining),
+            )
+            for line in self._regular_lines()
+        ]

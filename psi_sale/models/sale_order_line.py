@@ -5,6 +5,8 @@ from odoo.fields import Command
 from odoo.osv import expression
 from odoo.tools import float_is_zero, float_round
 
+from .uom_uom import by_day_length, with_day_length
+
 DAY_ROUNDING_STEPS = {"quarter": 0.25, "half": 0.5}
 # untaxed amounts of a down payment line: invoiced, and not deducted yet
 DownPaymentBalance = namedtuple("DownPaymentBalance", ["invoiced", "to_deduct"])
@@ -49,98 +51,7 @@ class SaleOrderLine(models.Model):
         help="The delivered quantity, in percentage of the ordered quantity.",
     )
 
-    @api.depends(
-        "product_uom_qty",
-        "product_uom",
-        "order_id.hours_per_day",
-        "timesheet_ids.unit_amount",
-    )
-    def _compute_time_in_hours(self):
-        hour = self.env.ref("uom.product_uom_hour")
-        logged = defaultdict(float)
-        lines = self.filtered("id")
-        if lines:
-            groups = (
-                self.env["account.analytic.line"]
-                .sudo()
-                ._read_group(
-                    [("so_line", "in", lines.ids), ("project_id", "!=", False)],
-                    ["so_line"],
-                    ["unit_amount:sum"],
-                )
-            )
-            logged.update((line.id, hours) for line, hours in groups)
-        for lines in self._by_day_length():
-            for line in lines:
-                in_time = line.product_uom.category_id == hour.category_id
-                line.ordered_hours = (
-                    line.product_uom._compute_quantity(line.product_uom_qty, hour)
-                    if in_time
-                    else 0.0
-                )
-                line.delivered_hours = logged[line._origin.id]
-
-    @api.depends("product_uom_qty", "qty_delivered")
-    def _compute_qty_remaining(self):
-        """Apart from the hours, which the portal does not show."""
-        for line in self:
-            line.qty_remaining = line.product_uom_qty - line.qty_delivered
-            line.delivered_percentage = (
-                100 * line.qty_delivered / line.product_uom_qty
-                if line.product_uom_qty
-                else 0.0
-            )
-
-    @api.depends("qty_invoiced", "ordered_hours", "delivered_hours")
-    def _compute_tracking(self):
-        hour = self.env.ref("uom.product_uom_hour")
-        for lines in self._by_day_length():
-            for line in lines:
-                in_time = line.product_uom.category_id == hour.category_id
-                line.invoiced_hours = (
-                    line.product_uom._compute_quantity(line.qty_invoiced, hour)
-                    if in_time
-                    else 0.0
-                )
-                line.hours_remaining = (
-                    line.ordered_hours - line.delivered_hours if in_time else 0.0
-                )
-
-    @api.depends("order_id.hours_per_day", "order_id.day_rounding")
-    def _compute_qty_delivered(self):  # pylint: disable=missing-return
-        for lines in self._by_day_length():
-            super(SaleOrderLine, lines)._compute_qty_delivered()
-        for line in self:
-            step = DAY_ROUNDING_STEPS.get(line.order_id.day_rounding)
-            if (
-                step
-                and line.qty_delivered_method == "timesheet"
-                and line.product_uom._is_day_based()
-            ):
-                steps = float_round(
-                    line.qty_delivered / step, precision_digits=0, rounding_method="UP"
-                )
-                line.qty_delivered = steps * step
-
-    @api.depends("order_id.hours_per_day")
-    def _compute_qty_invoiced(self):  # pylint: disable=missing-return
-        """Down payments deducted gradually: the share still to deduct."""
-        for lines in self._by_day_length():
-            super(SaleOrderLine, lines)._compute_qty_invoiced()
-        for line in self._filter_gradual_down_payments():
-            balance = line._get_down_payment_balance()
-            if balance.invoiced:
-                line.qty_invoiced = balance.to_deduct / balance.invoiced
-
-    def _recompute_qty_to_invoice(self, start_date, end_date):  # pylint: disable=missing-return
-        """The timesheets of a period count in the order's days too."""
-        for lines in self._by_day_length():
-            super(SaleOrderLine, lines)._recompute_qty_to_invoice(start_date, end_date)
-
-    @api.depends("order_id.hours_per_day")
-    def _compute_remaining_hours(self):  # pylint: disable=missing-return
-        for lines in self._by_day_length():
-            super(SaleOrderLine, lines)._compute_remaining_hours()
+    # CRUD ---------------------------------------------------------------------
 
     @api.onchange("product_uom_qty")
     def _onchange_product_uom_qty_task_time(self):
@@ -177,16 +88,121 @@ class SaleOrderLine(models.Model):
             self.filtered("task_id")._update_task_activity(zero_before)
         return result
 
+    # Days and hours -----------------------------------------------------------
+
+    @api.depends(
+        "product_uom_qty",
+        "product_uom",
+        "order_id.hours_per_day",
+        "timesheet_ids.unit_amount",
+    )
+    def _compute_time_in_hours(self):
+        logged = defaultdict(float)
+        lines = self.filtered("id")
+        if lines:
+            groups = (
+                self.env["account.analytic.line"]
+                .sudo()
+                ._read_group(
+                    [("so_line", "in", lines.ids), ("project_id", "!=", False)],
+                    ["so_line"],
+                    ["unit_amount:sum"],
+                )
+            )
+            logged.update((line.id, hours) for line, hours in groups)
+        for line in self:
+            line.ordered_hours = line._in_hours(line.product_uom_qty)
+            line.delivered_hours = logged[line._origin.id]
+
+    @api.depends("product_uom_qty", "qty_delivered")
+    def _compute_qty_remaining(self):
+        """Apart from the hours, which the portal does not show."""
+        for line in self:
+            line.qty_remaining = line.product_uom_qty - line.qty_delivered
+            line.delivered_percentage = (
+                100 * line.qty_delivered / line.product_uom_qty
+                if line.product_uom_qty
+                else 0.0
+            )
+
+    @api.depends("qty_invoiced", "ordered_hours", "delivered_hours")
+    def _compute_tracking(self):
+        hour = self.env.ref("uom.product_uom_hour")
+        for line in self:
+            line.invoiced_hours = line._in_hours(line.qty_invoiced)
+            in_time = line.product_uom.category_id == hour.category_id
+            line.hours_remaining = (
+                line.ordered_hours - line.delivered_hours if in_time else 0.0
+            )
+
+    def _in_hours(self, quantity):
+        """QUANTITY of the line's unit in hours, days of the order's length
+        (0 for a unit that is not working time)."""
+        hour = self.env.ref("uom.product_uom_hour")
+        if self.product_uom.category_id != hour.category_id:
+            return 0.0
+        return self.product_uom._convert_working_time(
+            quantity, hour, self.order_id.hours_per_day
+        )
+
+    @api.depends("order_id.hours_per_day", "order_id.day_rounding")
+    def _compute_qty_delivered(self):
+        """Days delivered on timesheets rounded up as the order says."""
+        result = super()._compute_qty_delivered()
+        for line in self:
+            step = DAY_ROUNDING_STEPS.get(line.order_id.day_rounding)
+            if (
+                step
+                and line.qty_delivered_method == "timesheet"
+                and line.product_uom._is_day_based()
+            ):
+                steps = float_round(
+                    line.qty_delivered / step, precision_digits=0, rounding_method="UP"
+                )
+                line.qty_delivered = steps * step
+        return result
+
+    def _get_delivered_quantity_by_analytic(self, additional_domain):
+        """Timesheets count in days of the order's length, for the delivered
+        quantities and for invoicing a period (the hook that OCA's
+        sale_timesheet_rounded extends too)."""
+        result = defaultdict(float)
+        for lines in by_day_length(self, lambda line: line.order_id.hours_per_day):
+            result.update(
+                super(SaleOrderLine, lines)._get_delivered_quantity_by_analytic(
+                    additional_domain
+                )
+            )
+        return result
+
+    @api.depends("order_id.hours_per_day")
+    def _compute_remaining_hours(self):  # pylint: disable=missing-return
+        # stock converts the remaining quantity inline: no narrower hook
+        for lines in by_day_length(self, lambda line: line.order_id.hours_per_day):
+            super(SaleOrderLine, lines)._compute_remaining_hours()
+
     def _convert_qty_company_hours(self, dest_company):
         return super(
-            SaleOrderLine,
-            self.with_context(psi_hours_per_day=self.order_id.hours_per_day),
+            SaleOrderLine, with_day_length(self, self.order_id.hours_per_day)
         )._convert_qty_company_hours(dest_company)
+
+    def _update_task_allocated_hours(self):
+        """The tasks' allocated hours follow the ordered quantity (as stock
+        Odoo does when the quantity changes) after the day length changed."""
+        for line in self.filtered(
+            lambda line: line.task_id and line.product_id.type == "service"
+        ):
+            # whoever may change the order updates its tasks, project rights or not
+            line.task_id.sudo().allocated_hours = line._convert_qty_company_hours(
+                line.task_id.company_id or self.env.company
+            )
+
+    # Project and tasks --------------------------------------------------------
 
     def _timesheet_create_project(self):
         project = super()._timesheet_create_project()
         if not self.product_id.project_template_id.allocated_hours:
-            # stock sums the time lines of the project with the global day
+            # stock sums the lines with the factor of Odoo's Days unit, no hook
             lines = self.order_id.order_line.filtered(
                 lambda line: (
                     line.is_service
@@ -196,22 +212,17 @@ class SaleOrderLine(models.Model):
                     == self.product_id.project_template_id
                 )
             )
-            project_uom = project.company_id.project_time_mode_id.with_context(
-                psi_hours_per_day=self.order_id.hours_per_day
-            )
-            # per unit, not per line as _convert_qty_company_hours (a query each)
-            unit, hour = (
-                self.env.ref("uom.product_uom_unit"),
-                project_uom._day_and_hour()[1],
-            )
+            project_uom = project.company_id.project_time_mode_id
+            unit = self.env.ref("uom.product_uom_unit")
+            hour = self.env.ref("uom.product_uom_hour")
             allocated_hours = 0.0
             for uom, uom_lines in lines.grouped("product_uom").items():
-                uom = hour if uom == unit else uom  # units of services are hours
+                uom = hour if uom == unit else uom  # as stock: units of services
                 if uom.category_id == project_uom.category_id:
-                    allocated_hours += uom.with_context(
-                        psi_hours_per_day=self.order_id.hours_per_day
-                    )._compute_quantity(
-                        sum(uom_lines.mapped("product_uom_qty")), project_uom
+                    allocated_hours += uom._convert_working_time(
+                        sum(uom_lines.mapped("product_uom_qty")),
+                        project_uom,
+                        self.order_id.hours_per_day,
                     )
             project.allocated_hours = allocated_hours
         return project
@@ -233,83 +244,6 @@ class SaleOrderLine(models.Model):
         if self._is_zero_quantity():
             values["active"] = False  # as when the quantity is set to 0
         return values
-
-    def _by_day_length(self):
-        """These lines grouped by their order's hours per day, in context."""
-        self.order_id.fetch(["hours_per_day", "day_rounding"])  # one query
-        for hours_per_day, lines in self.grouped(
-            lambda line: line.order_id.hours_per_day
-        ).items():
-            yield lines.with_context(psi_hours_per_day=hours_per_day)
-
-    def _update_task_allocated_hours(self):
-        """The tasks' allocated hours follow the ordered quantity (as stock
-        Odoo does when the quantity changes) after the day length changed."""
-        for line in self.filtered(
-            lambda line: line.task_id and line.product_id.type == "service"
-        ):
-            # whoever may change the order updates its tasks, project rights or not
-            line.task_id.sudo().allocated_hours = line._convert_qty_company_hours(
-                line.task_id.company_id or self.env.company
-            )
-
-    def _get_untaxed_amount_delivered(self):
-        """Value of the delivered quantity at the line's untaxed net price."""
-        self.ensure_one()
-        price = (
-            self.price_reduce_taxexcl
-            if self.product_uom_qty
-            else self.price_unit * (1 - (self.discount or 0.0) / 100)
-        )
-        return price * self.qty_delivered
-
-    def _filter_gradual_down_payments(self):
-        """Down payment lines of companies that deduct them gradually."""
-        return self.filtered(
-            lambda line: (
-                line.is_downpayment
-                and not line.display_type
-                and line.company_id.down_payment_deduction != "full"
-            )
-        )
-
-    def _get_down_payment_balance(self, excluding=None):
-        """The untaxed amount of the posted down payment invoices of this down
-        payment line, and the part of it not deducted yet, credit notes
-        counted. A deduction counts from its draft on, so two drafts never
-        deduct the same amount; those of the invoices ``excluding`` do not."""
-        self.ensure_one()
-        invoiced = deducted = 0.0
-        for invoice_line in self._get_invoice_lines():
-            move = invoice_line.move_id
-            is_down_payment = move._is_downpayment()
-            if (
-                move.state == "cancel"
-                or (is_down_payment and move.state != "posted")
-                or (excluding and move in excluding)
-            ):
-                continue
-            sign = -1 if move.move_type == "out_refund" else 1
-            amount = sign * invoice_line.currency_id._convert(
-                invoice_line.price_subtotal,
-                self.currency_id,
-                self.company_id,
-                move.invoice_date or fields.Date.today(),
-            )
-            if is_down_payment:
-                invoiced += amount
-            else:
-                deducted -= amount
-        return DownPaymentBalance(invoiced, invoiced - deducted)
-
-    def _prepare_deduction_amount(self, amount):
-        """Values of an invoice line of this down payment line that deducts
-        ``amount`` untaxed: its unit price in proportion to the down payment
-        invoiced (tax included where the down payment's taxes are)."""
-        self.ensure_one()
-        invoiced = self._get_down_payment_balance().invoiced
-        price_unit = amount * self.price_unit / invoiced if invoiced else amount
-        return {"quantity": -1.0, "price_unit": self.currency_id.round(price_unit)}
 
     def _is_zero_quantity(self):
         self.ensure_one()
@@ -414,3 +348,73 @@ class SaleOrderLine(models.Model):
         self._search_order_tasks(
             [("sale_cancel_stage_id", "!=", False)]
         )._restore_with_order()
+
+    # Cockpit ------------------------------------------------------------------
+
+    def _get_untaxed_amount_delivered(self):
+        """Value of the delivered quantity at the line's untaxed net price."""
+        self.ensure_one()
+        price = (
+            self.price_reduce_taxexcl
+            if self.product_uom_qty
+            else self.price_unit * (1 - (self.discount or 0.0) / 100)
+        )
+        return price * self.qty_delivered
+
+    # Down payments deducted gradually -----------------------------------------
+
+    @api.depends("order_id.hours_per_day")
+    def _compute_qty_invoiced(self):  # pylint: disable=missing-return
+        """Down payments deducted gradually: the share still to deduct."""
+        # stock converts the invoiced quantities inline: no narrower hook
+        for lines in by_day_length(self, lambda line: line.order_id.hours_per_day):
+            super(SaleOrderLine, lines)._compute_qty_invoiced()
+        for line in self._filter_gradual_down_payments():
+            balance = line._get_down_payment_balance()
+            if balance.invoiced:
+                line.qty_invoiced = balance.to_deduct / balance.invoiced
+
+    def _filter_gradual_down_payments(self):
+        """Down payment lines of companies that deduct them gradually."""
+        return self.filtered(
+            lambda line: (
+                line.is_downpayment
+                and not line.display_type
+                and line.company_id.down_payment_deduction != "full"
+            )
+        )
+
+    def _get_down_payment_balance(self, excluding=None):
+        """The untaxed amount of the down payment invoices of this down payment
+        line, and the part of it not deducted yet, credit notes counted. As in
+        stock Odoo, an invoice counts from its draft on (a down payment to
+        deduct, or a deduction, so that two drafts never deduct the same
+        amount), but those of ``excluding``."""
+        self.ensure_one()
+        invoiced = deducted = 0.0
+        for invoice_line in self._get_invoice_lines():
+            move = invoice_line.move_id
+            if move.state == "cancel" or (excluding and move in excluding):
+                continue
+            is_down_payment = move._is_downpayment()
+            sign = -1 if move.move_type == "out_refund" else 1
+            amount = sign * invoice_line.currency_id._convert(
+                invoice_line.price_subtotal,
+                self.currency_id,
+                self.company_id,
+                move.invoice_date or fields.Date.today(),
+            )
+            if is_down_payment:
+                invoiced += amount
+            else:
+                deducted -= amount
+        return DownPaymentBalance(invoiced, invoiced - deducted)
+
+    def _prepare_deduction_amount(self, amount):
+        """Values of an invoice line of this down payment line that deducts
+        ``amount`` untaxed: its unit price in proportion to the down payment
+        invoiced (tax included where the down payment's taxes are)."""
+        self.ensure_one()
+        invoiced = self._get_down_payment_balance().invoiced
+        price_unit = amount * self.price_unit / invoiced if invoiced else amount
+        return {"quantity": -1.0, "price_unit": self.currency_id.round(price_unit)}

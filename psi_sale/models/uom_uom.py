@@ -2,15 +2,28 @@ from odoo import models
 from odoo.tools import float_round
 
 
+def with_day_length(records, hours_per_day):
+    """RECORDS with a working day of HOURS_PER_DAY hours for stock Odoo's
+    conversions between days and hours (uom.uom._compute_quantity). psi_sale's
+    own code passes the day to _convert_working_time() instead."""
+    return records.with_context(psi_hours_per_day=hours_per_day)
+
+
+def by_day_length(records, hours_per_day):
+    """RECORDS grouped by their length of day (HOURS_PER_DAY: record ->
+    hours), each group with_day_length() of it."""
+    for hours, group in records.grouped(hours_per_day).items():
+        yield with_day_length(group, hours)
+
+
 class UomUom(models.Model):
     """Working time converted with a given length of the day.
 
     Stock Odoo converts days and hours with the global factor of the Days unit
-    (1 day = 8 h) for every company. When the context holds
-    ``psi_hours_per_day`` (set by psi_sale around the computations of an order
-    line), units of the Working Time category that last a day or more (Days,
-    Weeks, ...) last that many hours a day instead; hours and minutes are
-    unchanged. Without that context key, nothing changes.
+    (1 day = 8 h) for every company. Units of the Working Time category that
+    last a day or more (Days, Weeks, ...) last the given hours a day instead;
+    hours and minutes are unchanged. Stock's own conversions get the day from
+    the context that with_day_length() sets; without it, nothing changes.
     """
 
     _inherit = "uom.uom"
@@ -19,15 +32,21 @@ class UomUom(models.Model):
         self, qty, to_unit, round=True, rounding_method="UP", raise_if_failure=True
     ):
         hours_per_day = self.env.context.get("psi_hours_per_day")
-        if not (hours_per_day and qty and self and to_unit and self != to_unit):
-            return super()._compute_quantity(
-                qty, to_unit, round, rounding_method, raise_if_failure
+        if hours_per_day and self._is_working_time(to_unit):
+            return self._convert_working_time(
+                qty, to_unit, hours_per_day, round, rounding_method
             )
-        day, hour = self._day_and_hour()
-        if not self.category_id == to_unit.category_id == day.category_id:
-            return super()._compute_quantity(
-                qty, to_unit, round, rounding_method, raise_if_failure
-            )
+        return super()._compute_quantity(
+            qty, to_unit, round, rounding_method, raise_if_failure
+        )
+
+    def _convert_working_time(
+        self, qty, to_unit, hours_per_day, round=True, rounding_method="UP"
+    ):
+        """QTY of this Working Time unit in TO_UNIT, a day lasting
+        HOURS_PER_DAY hours; any other unit as stock Odoo converts it."""
+        if not (hours_per_day and self._is_working_time(to_unit)):
+            return self._compute_quantity(qty, to_unit, round, rounding_method)
         amount = qty * self._hours(hours_per_day) / to_unit._hours(hours_per_day)
         if round:
             amount = float_round(
@@ -36,6 +55,15 @@ class UomUom(models.Model):
                 rounding_method=rounding_method,
             )
         return amount
+
+    def _is_working_time(self, to_unit):
+        """Whether this unit and TO_UNIT are two units of working time."""
+        day = self._day_and_hour()[0]
+        return (
+            bool(self and to_unit)
+            and self != to_unit
+            and self.category_id == to_unit.category_id == day.category_id
+        )
 
     def _hours(self, hours_per_day):
         """How many hours this Working Time unit lasts, days of ``hours_per_day``."""

@@ -61,9 +61,11 @@ class TestFrenchDatabase(TransactionCase):
         )
 
     def test_leads_phase_on(self):
-        self.assertTrue(self.env.ref("base.group_user").implied_ids.filtered(
-            lambda group: group == self.env.ref("crm.group_use_lead")
-        ))
+        self.assertTrue(
+            self.env.ref("base.group_user").implied_ids.filtered(
+                lambda group: group == self.env.ref("crm.group_use_lead")
+            )
+        )
 
     def test_order_form_pdf(self):
         """The order form, printed by the machine's wkhtmltopdf, names the
@@ -92,3 +94,26 @@ class TestFrenchDatabase(TransactionCase):
         text = " ".join(pdf_text(pdf).split())
         for expected in (invoice.name, "Transports Marchand", "Acomptes déduits"):
             self.assertIn(expected, text)
+
+    def test_quotation_sent_with_the_order_form(self):
+        """ "Envoyer par e-mail" on the demo quotation attaches its order form,
+        a real PDF."""
+        quotation = self.env.ref("psi_sale.sale_order_lefevre")
+        action = quotation.action_quotation_send()
+        composer = (
+            self.env["mail.compose.message"]
+            .with_context(**action["context"], force_report_rendering=True)
+            .create({})
+        )
+        self.assertEqual(
+            composer.template_id, self.env.ref("psi_sale.mail_template_order_form")
+        )
+        composer._action_send_mail()
+        message = quotation.message_ids[0]
+        attachment = message.attachment_ids
+        self.assertEqual(len(attachment), 1)
+        self.assertEqual(attachment.mimetype, "application/pdf")
+        self.assertTrue(attachment.name.startswith("Bon pour commande"))
+        text = " ".join(pdf_text(attachment.raw).split())
+        self.assertIn("Bon pour accord", text)
+        self.assertIn("SIRET : 12345678210001", text)

@@ -1,3 +1,4 @@
+from odoo.fields import Command
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.psi_sale.hooks import pre_init_hook
@@ -61,3 +62,18 @@ class TestInstall(TransactionCase):
         pre_init_hook(self.env)
         self.env.invalidate_all()
         self.assertEqual(order.hours_per_day, 8)
+
+    def test_leads_phase_on_for_internal_users(self):
+        """The process starts with leads: a new internal user sees them."""
+        user = self.env["res.users"].create(
+            {
+                "name": "Nouvelle commerciale",
+                "login": "psi_new_salesperson",
+                "groups_id": [
+                    Command.set(self.env.ref("sales_team.group_sale_salesman").ids)
+                ],
+            }
+        )
+        self.assertTrue(user.has_group("crm.group_use_lead"))
+        menus = self.env["ir.ui.menu"].with_user(user).load_menus(debug=False)
+        self.assertIn(self.env.ref("crm.crm_menu_leads").id, menus)

@@ -80,7 +80,7 @@ def generate(env, sizes):
         ]
     )
     # odoo.addons holds psi_sale once the configuration is read
-    from odoo.addons.psi_sale.tests.common import service_product
+    from odoo.addons.psi_sale.factory import service_product
 
     products = env["product.product"].concat(
         *(

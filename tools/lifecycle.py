@@ -48,9 +48,9 @@ def read(records, fields):
 
 
 def consulting_day(env, label, **values):
-    """A consulting day, made by the product factory of psi_sale's tests."""
+    """A consulting day, made by psi_sale's product factory."""
     # odoo.addons holds psi_sale once the configuration is read
-    from odoo.addons.psi_sale.tests.common import service_product
+    from odoo.addons.psi_sale.factory import service_product
 
     return service_product(env, f"Jour de conseil ({label})", 600, **values)
 

@@ -1,6 +1,7 @@
 from odoo.fields import Command
 from odoo.tests import new_test_user
 
+from odoo.addons.psi_sale.factory import service_product
 from odoo.addons.sale_timesheet.tests.common import TestCommonSaleTimesheet
 
 # a signature as the portal's pad sends it: a PNG of one pixel, in base64
@@ -8,28 +9,6 @@ SIGNATURE = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
     "60e6kgAAAABJRU5ErkJggg=="
 )
-
-
-def service_product(env, name, list_price, unit="day", **values):
-    """A service sold by the UNIT (``uom.product_uom_<unit>``), by default the
-    one psi_sale is made for: delivered on timesheets, a task per order line
-    in the order's project. VALUES are more or other fields. The tests, the
-    lifecycle check (tools/lifecycle.py) and the benchmark (bench/worker.py)
-    make their products with it."""
-    uom = env.ref(f"uom.product_uom_{unit}")
-    return env["product.product"].create(
-        {
-            "name": name,
-            "type": "service",
-            "list_price": list_price,
-            "uom_id": uom.id,
-            "uom_po_id": uom.id,
-            "invoice_policy": "delivery",
-            "service_type": "timesheet",
-            "service_tracking": "task_in_project",
-            **values,
-        }
-    )
 
 
 class PsiCommon(TestCommonSaleTimesheet):

@@ -5,7 +5,9 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common import PsiCommon, service_product
+from odoo.addons.psi_sale.factory import service_product
+
+from .common import PsiCommon
 
 
 @tagged("post_install", "-at_install")

@@ -211,9 +211,9 @@ def checklog(log_path):
         return []
     caused = found.stdout.partition("errors that caused failure")[2]
     record = re.compile(r"^\S+ \S+ \d+ (\w+) \S+ (\S+): (.*)$", re.M)
-    return [" ".join(parts) for parts in record.findall(caused)] or [
-        found.stderr.strip() or found.stdout.strip()
-    ]
+    return [
+        f"{level} {name}: {text}" for level, name, text in record.findall(caused)
+    ] or [found.stderr.strip() or found.stdout.strip()]
 
 
 def judge(runs, checks=(), expected=None):
@@ -233,8 +233,8 @@ def judge(runs, checks=(), expected=None):
     for log_path, rc in runs:
         with open(log_path, encoding="utf-8") as log_file:
             text = log_file.read()
-        run_failed = 0
-        for logger, flavour, _sub, test, rest in FAILED.findall(text):
+        run_failed, reported = 0, FAILED.findall(text)
+        for logger, flavour, _sub, test, rest in reported:
             test_id = f"{logger}.{test}"
             if test_id in expected:
                 print(f"expected: {flavour} {test_id}{rest} ({expected[test_id]})")
@@ -246,7 +246,7 @@ def judge(runs, checks=(), expected=None):
         for line in unexpected:
             print(f"checklog: {line}")
         closings = CLOSING.findall(text)
-        if (unexpected or not closings or rc) and not run_failed:
+        if (unexpected or not closings or (rc and not reported)) and not run_failed:
             print(
                 "checklog: the run failed outside the tests (install error, "
                 "unexpected log record or no test run, see "

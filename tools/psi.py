@@ -428,8 +428,8 @@ def cmd_test(options):
             args = common_args(addons_path, db_args) + [f"--database={dbname}"]
             if french:
                 create_database(env, addons_path, db_args, dbname)
-            else:
-                initdb(env, config, dbname, addon_depends())
+            else:  # French loaded first: as each module installs, its terms
+                drop_database(env, config, dbname)
                 args.append("--load-language=fr_FR")
             args += ["--init=psi_sale"] + test_args(test_tags)
             results.append(odoo(env, args, os.path.join(VAR, f"{dbname}.log")))

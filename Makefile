@@ -4,28 +4,28 @@ PYTHON ?= python3
 .PHONY: run test test-stock test-lifecycle bench stop lint pot screenshots
 
 run:  ## serve the demo database psi_demo on http://localhost:8069 (admin/admin)
-	@$(PYTHON) tools/psi.py run
+	@$(PYTHON) -m tools.psi run
 
 test:  ## lint, then run psi_sale's tests on a fresh throwaway database
-	@$(PYTHON) tools/psi.py test
+	@$(PYTHON) -m tools.psi test
 
 test-stock:  ## stock Odoo's tests with psi_sale installed (BASELINE=1: without it)
-	@$(PYTHON) tools/psi.py test-stock $(if $(BASELINE),--baseline)
+	@$(PYTHON) -m tools.psi test-stock $(if $(BASELINE),--baseline)
 
 test-lifecycle:  ## install, update twice, uninstall psi_sale on a database in business, then stock tests
-	@$(PYTHON) tools/psi.py test-lifecycle
+	@$(PYTHON) -m tools.psi test-lifecycle
 
 bench:  ## psi_sale against stock Odoo (QUICK=1: small sizes, SCALING=1: scaling of flow 3)
-	@$(PYTHON) bench/bench.py $(if $(QUICK),--quick) $(if $(SCALING),--scaling) $(ARGS)
+	@$(PYTHON) -m bench.bench $(if $(QUICK),--quick) $(if $(SCALING),--scaling) $(ARGS)
 
 lint:  ## run the pre-commit hooks only
-	@$(PYTHON) tools/psi.py lint
+	@$(PYTHON) -m tools.psi lint
 
 stop:  ## stop the throwaway PostgreSQL, unless another command uses it
-	@$(PYTHON) tools/psi.py stop
+	@$(PYTHON) -m tools.psi stop
 
 pot:  ## export psi_sale/i18n/psi_sale.pot and merge it into the .po files
-	@$(PYTHON) tools/psi.py pot
+	@$(PYTHON) -m tools.psi pot
 
 screenshots:  ## PNG screenshots of the running demo (make run) for the readme
 	@$(PYTHON) tools/screenshots.py

@@ -1,8 +1,8 @@
 """Benchmark psi_sale against stock Odoo on the same data, in the same run.
 
-    python3 bench/bench.py            # full run (make bench)
-    python3 bench/bench.py --quick    # small sizes, a few minutes (make bench QUICK=1)
-    python3 bench/bench.py --scaling  # also the scaling run of flow 3
+    python3 -m bench.bench            # full run (make bench)
+    python3 -m bench.bench --quick    # small sizes, a few minutes (make bench QUICK=1)
+    python3 -m bench.bench --scaling  # also the scaling run of flow 3
 
 Two template databases are made once per run: stock (the addons psi_sale
 extends) and psi (psi_sale on top), both without demo data, filled with the
@@ -11,26 +11,25 @@ databases, starts an Odoo process (bench/worker.py) on each, and runs every
 flow on one side then at once on the other, the first side alternating (ABBA),
 so that both sides of a flow see the same load of the machine. Results go to
 bench/results.md and bench/ratios.png.
-PostgreSQL and Odoo are found as by tools/psi.py.
+PostgreSQL and Odoo are found as by tools/psi.py, the templates made with
+click-odoo-contrib (initdb's cache keeps the stock addons installed).
 """
 
 import argparse
 import datetime
-import importlib
 import json
 import os
 import platform
 import pstats
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 
+from tools import pg, psi
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, "tools"))
-psi = importlib.import_module("psi")
 
 PREFIX = "psi_bench_"
 SIDES = ("stock", "psi")
@@ -78,7 +77,12 @@ class Worker:
 
     def __init__(self, command, env):
         self.process = subprocess.Popen(
-            command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            command,
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         self.read()  # generated, or ready
 
@@ -86,7 +90,7 @@ class Worker:
         for line in self.process.stdout:
             if line.startswith("BENCH "):
                 return json.loads(line[len("BENCH ") :])
-        psi.die(f"a worker stopped (exit code {self.process.wait()}): see above")
+        pg.die(f"a worker stopped (exit code {self.process.wait()}): see above")
 
     def run(self, flow):
         self.process.stdin.write(flow + "\n")
@@ -118,12 +122,13 @@ class Bench:
         self.env, self.addons_path = psi.find_odoo()
         if options.profile:
             self.env["BENCH_PROFILE"] = options.profile
-        self.db_args, self.started = psi.postgres()
+        self.db_args, self.started = pg.postgres()
+        self.config = psi.odoo_config(self.addons_path, self.db_args)
         self.work = os.path.join(psi.VAR, "bench")
         os.makedirs(self.work, exist_ok=True)
         self.pairings = 0
         self.modules = {
-            "stock": psi.addon_depends(psi.ADDONS),
+            "stock": psi.addon_depends(),
             "psi": psi.ADDONS,
         }
 
@@ -135,7 +140,7 @@ class Bench:
     def worker(self, command, dbname, sizes=None, http_port=HTTP_PORTS[0]):
         """A worker process (worker.py) on DBNAME."""
         return Worker(
-            [sys.executable, __file__, "worker", command, dbname]
+            [sys.executable, "-m", "bench.bench", "worker", command, dbname]
             + ["--sizes", json.dumps(sizes or self.sizes), "--"]
             + self.odoo_args(dbname)
             + [f"--http-port={http_port}"],
@@ -156,23 +161,15 @@ class Bench:
 
     def wait(self, process, dbname):
         if process.wait():
-            psi.die(f"installing {dbname} failed: see var/bench/{dbname}.log")
+            pg.die(f"installing {dbname} failed: see var/bench/{dbname}.log")
 
     def build_templates(self):
-        """The stock addons installed (kept for the next run with --keep-base),
-        copied to both sides; psi_sale installed on top of one; the same data
-        in both."""
-        base = f"{PREFIX}base"
-        if self.options.keep_base and psi.module_installed(
-            self.db_args, base, "sale_timesheet"
-        ):
-            log(f"reusing {base} (stock addons installed by a former run)")
-        else:
-            self.drop(base)
-            self.wait(self.install(base, self.modules["stock"]), base)
+        """The stock addons installed (click-odoo-initdb's template cache),
+        on both sides; psi_sale installed on top of one; the same data in
+        both."""
         stock, psi_ = f"{PREFIX}tpl_stock", f"{PREFIX}tpl_psi"
-        self.copy(base, stock)
-        self.copy(base, psi_)
+        for dbname in (stock, psi_):
+            psi.initdb(self.env, self.config, dbname, self.modules["stock"], False)
         install = self.install(psi_, self.modules["psi"])
         log(f"generating the data of {stock}")
         self.worker("generate", stock).close()
@@ -183,15 +180,10 @@ class Bench:
     def copy(self, template, dbname):
         """A fresh database DBNAME from TEMPLATE, with its file store."""
         self.drop(dbname)
-        psi.sql(self.db_args, f'CREATE DATABASE "{dbname}" TEMPLATE "{template}"')
-        filestore = os.path.join(psi.VAR, "data", "filestore")
-        if os.path.isdir(os.path.join(filestore, template)):
-            shutil.copytree(
-                os.path.join(filestore, template), os.path.join(filestore, dbname)
-            )
+        psi.click_odoo(self.env, "copydb", self.config, template, dbname)
 
     def drop(self, dbname):
-        psi.drop_database(self.db_args, dbname)
+        psi.drop_database(self.env, self.config, dbname)
 
     def paired(self, flows, sizes=None):
         """Run FLOWS on fresh copies of both templates, a worker process on
@@ -261,10 +253,8 @@ class Bench:
         finally:
             for side in SIDES:
                 self.drop(f"{PREFIX}tpl_{side}")
-            if not self.options.keep_base:
-                self.drop(f"{PREFIX}base")
             if self.started:
-                psi.pg_stop()
+                pg.pg_stop()
         report = Report(self.sizes, rounds, scaling)
         report.machine = machine(load_start, load_average())
         report.duration = time.monotonic() - begin
@@ -479,7 +469,7 @@ benchmark (see the load average), hence the alternation and the medians."""
 def chart(results_path, png_path):
     """Draw the ratios with matplotlib, installed in .venv from
     bench/requirements.txt when missing (the chart needs no Odoo)."""
-    python = psi.venv_python(os.path.join(HERE, "requirements.txt"), "bench")
+    python = psi.venv_python("bench/requirements.txt", "bench")
     subprocess.run(
         [python, os.path.join(HERE, "chart.py"), results_path, png_path], check=True
     )
@@ -495,13 +485,13 @@ def worker_main(argv):
     parser.add_argument("--sizes", type=json.loads)
     options, odoo_args = parser.parse_known_args(argv)
     odoo_args = [arg for arg in odoo_args if arg != "--"]
-    worker = importlib.import_module("worker")
+    from bench import worker  # pylint: disable=import-outside-toplevel
+
     worker.main(options.command, options.dbname, options.sizes, odoo_args)
 
 
 def main():
     if sys.argv[1:2] == ["worker"]:
-        sys.path.insert(0, HERE)
         worker_main(sys.argv[2:])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -521,13 +511,7 @@ def main():
         help="profile these flows (cProfile) in one round per side, print the "
         "top functions; no results written",
     )
-    parser.add_argument(
-        "--keep-base",
-        action="store_true",
-        help=f"reuse and keep {PREFIX}base, the stock addons installed (--quick does)",
-    )
     options = parser.parse_args()
-    options.keep_base = options.keep_base or options.quick
     return Bench(options).run()
 
 

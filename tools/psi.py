@@ -1,39 +1,33 @@
 """Development commands of psi_sale: serve the demo, run the tests, stop.
 
-    python3 tools/psi.py run     # demo database psi_demo on http://localhost:8069
-    python3 tools/psi.py test    # lint, then psi_sale's tests on a fresh database
-    python3 tools/psi.py test-stock  # stock Odoo's tests with psi_sale installed
-    python3 tools/psi.py test-lifecycle  # install, update, uninstall, stock tests
-    python3 tools/psi.py stop    # stop the throwaway PostgreSQL, if running
+    python3 -m tools.psi run     # demo database psi_demo on http://localhost:8069
+    python3 -m tools.psi test    # lint, then psi_sale's tests on a fresh database
+    python3 -m tools.psi test-stock  # stock Odoo's tests with psi_sale installed
+    python3 -m tools.psi test-lifecycle  # install, update, uninstall, stock tests
+    python3 -m tools.psi stop    # stop the throwaway PostgreSQL, if running
 
 The Makefile calls these; see README.rst. Odoo 18.0 is looked for as the
-``odoo`` package importable by this Python, or in the source tree ``ODOO_SRC``.
-PostgreSQL is the server of the usual ``PG*`` variables when ``PGHOST`` or
-``PGPORT`` is set, otherwise a throwaway cluster of this checkout in ``.pg/``.
+``odoo`` package importable by this Python, or in the source tree ``ODOO_SRC``;
+PostgreSQL as told in tools/pg.py. Tests run with Odoo's own test runner
+(``--test-enable``); their result is read from Odoo's log, which checklog-odoo
+checks against tools/log_ignore.txt.
 """
 
 import argparse
-import ast
-import atexit
-import contextlib
-import fcntl
-import glob
 import hashlib
 import json
 import os
-import pwd
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tools import pg
+from tools.pg import ROOT, die, log
+
 VAR = os.path.join(ROOT, "var")
-PG_DIR = os.path.join(ROOT, ".pg")
-PG_OS_USER = os.environ.get("PSI_PG_OS_USER", "postgres")
-PG_ROLE = "odoo"
-PG_FIRST_PORT = int(os.environ.get("PSI_PGPORT", "54329"))
 DEMO_DB = os.environ.get("PSI_DEMO_DB", "psi_demo")
 TEST_DB = os.environ.get("PSI_TEST_DB", "psi_test")
 STOCK_DB = os.environ.get("PSI_STOCK_DB", "psi_stock")
@@ -43,15 +37,6 @@ ADDONS = ["psi_sale"]
 STOCK_MODULES = (
     "crm,sale_crm,sale,sale_management,sale_project,sale_timesheet,hr_timesheet"
 )
-
-
-def die(message):
-    print(f"psi_sale: {message}", file=sys.stderr)
-    sys.exit(2)
-
-
-def log(message):
-    print(f"psi_sale: {message}", file=sys.stderr, flush=True)
 
 
 # Odoo -----------------------------------------------------------------------
@@ -84,241 +69,25 @@ def find_odoo():
     return env, ",".join(addons + [ROOT])
 
 
-# PostgreSQL -----------------------------------------------------------------
-
-
-def external_pg():
-    return bool(os.environ.get("PGHOST") or os.environ.get("PGPORT"))
-
-
-def pg_bin(name):
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = glob.glob(f"/usr/lib/postgresql/*/bin/{name}")
-    candidates.sort(key=lambda path: int(path.split("/")[4]), reverse=True)
-    if not candidates:
-        die(
-            f"PostgreSQL's {name} was not found: install PostgreSQL 13 or newer "
-            "(apt-get install postgresql) or point PGHOST/PGPORT/PGUSER at a server"
-        )
-    return candidates[0]
-
-
-def as_pg_user(command):
-    """PostgreSQL refuses to run as root: run it as an ordinary user then."""
-    if os.geteuid() != 0:
-        return command
-    return ["runuser", "-u", PG_OS_USER, "--"] + command
-
-
-def ensure_pg_user():
-    try:
-        pwd.getpwnam(PG_OS_USER)
-    except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--user-group", "--no-create-home", PG_OS_USER],
-            check=True,
-        )
-
-
-def pg_dir():
-    """The cluster's folder: .pg/ in the checkout, or a folder it links to.
-
-    When run as root, the cluster belongs to PG_OS_USER; if that user cannot
-    reach the checkout (e.g. under /root), .pg links to a folder it can reach.
-    """
-    if os.path.isdir(PG_DIR):
-        return os.path.realpath(PG_DIR)
-    os.makedirs(PG_DIR)
-    if os.geteuid() == 0:
-        ensure_pg_user()
-        shutil.chown(PG_DIR, PG_OS_USER)
-        reachable = subprocess.run(as_pg_user(["test", "-w", PG_DIR]), check=False)
-        if reachable.returncode:
-            os.rmdir(PG_DIR)
-            key = hashlib.sha1(ROOT.encode()).hexdigest()[:10]
-            target = f"/var/tmp/psi_sale-pg-{key}"
-            os.makedirs(target, exist_ok=True)
-            shutil.chown(target, PG_OS_USER)
-            os.symlink(target, PG_DIR)
-    return os.path.realpath(PG_DIR)
-
-
-def pg_running(data):
-    if not os.path.isfile(os.path.join(data, "PG_VERSION")):
-        return False
-    status = subprocess.run(
-        as_pg_user([pg_bin("pg_ctl"), "status", "-D", data]),
-        capture_output=True,
-        check=False,
-    )
-    return status.returncode == 0
-
-
-def port_free(port):
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
-
-
-@contextlib.contextmanager
-def pg_lock():
-    """Let one command at a time start, join or stop the throwaway cluster."""
-    with open(os.path.join(pg_dir(), "lock"), "a", encoding="utf-8") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
-
-
-def pg_join():
-    """Record that this process uses the cluster, until it ends.
-
-    ``run`` execs Odoo, which keeps the pid (and the record) while it serves.
-    """
-    users = os.path.join(pg_dir(), "users")
-    os.makedirs(users, exist_ok=True)
-    record = os.path.join(users, str(os.getpid()))
-    open(record, "w", encoding="utf-8").close()
-    atexit.register(os.remove, record)
-
-
-def pg_other_users(db_args):
-    """What else uses the cluster: other commands of this checkout (their
-    records, also read between two Odoo processes of one command), and any
-    other client connected (an Odoo started by hand, psql, ...)."""
-    users = os.path.join(pg_dir(), "users")
-    os.makedirs(users, exist_ok=True)
-    others = []
-    for name in os.listdir(users):
-        try:
-            os.kill(int(name), 0)
-        except ProcessLookupError:
-            os.remove(os.path.join(users, name))  # a command that died
-            continue
-        except PermissionError:  # alive, another user's
-            pass
-        if int(name) != os.getpid():
-            others.append(f"process {name}")
-    connections = sql(
-        db_args,
-        "SELECT count(*) FROM pg_stat_activity"
-        " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
-    )[0][0]
-    if connections:
-        others.append(f"{connections} other connection(s)")
-    return others
-
-
-def pg_start():
-    """Start the throwaway cluster if needed; return (db args, started)."""
-    with pg_lock():
-        pg_join()
-        return pg_start_locked()
-
-
-def pg_start_locked():
-    initdb, pg_ctl = pg_bin("initdb"), pg_bin("pg_ctl")
-    folder = pg_dir()
-    data = os.path.join(folder, "data")
-    port_file = os.path.join(folder, "port")
-    if pg_running(data):
-        with open(port_file, encoding="utf-8") as port_in:
-            return pg_args(int(port_in.read())), False
-    if not os.path.isfile(os.path.join(data, "PG_VERSION")):
-        log(f"creating a throwaway PostgreSQL cluster in {folder}")
-        subprocess.run(
-            as_pg_user(
-                [initdb, "-D", data, "-U", PG_ROLE, "--auth=trust", "-E", "UTF8"]
-                + ["--locale=C.UTF-8", "--no-instructions"]
-            ),
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    port = PG_FIRST_PORT
-    while not port_free(port):
-        port += 1
-    options = (
-        f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories="
-        # a throwaway cluster: durability is not needed, speed is
-        " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    )
-    log(f"starting PostgreSQL on 127.0.0.1:{port}")
-    subprocess.run(
-        as_pg_user(
-            [pg_ctl, "start", "-w", "-D", data, "-o", options]
-            + ["-l", os.path.join(folder, "postgresql.log")]
-        ),
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    with open(port_file, "w", encoding="utf-8") as port_out:
-        port_out.write(str(port))
-    return pg_args(port), True
-
-
-def pg_args(port):
-    return ["--db_host=127.0.0.1", f"--db_port={port}", f"--db_user={PG_ROLE}"]
-
-
-def pg_stop(force=False):
-    """Stop the throwaway cluster, unless (without FORCE) another command or
-    client still uses it."""
-    if not os.path.isdir(PG_DIR):
-        return
-    folder = os.path.realpath(PG_DIR)
-    data = os.path.join(folder, "data")
-    with pg_lock():
-        if not pg_running(data):
-            return
-        with open(os.path.join(folder, "port"), encoding="utf-8") as port_in:
-            others = not force and pg_other_users(pg_args(int(port_in.read())))
-        if others:
-            log(f"PostgreSQL left running, still used by {', '.join(others)}")
-            return
-        subprocess.run(
-            as_pg_user([pg_bin("pg_ctl"), "stop", "-w", "-m", "fast", "-D", data]),
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        log("PostgreSQL stopped")
-
-
-def connection_kwargs(db_args):
-    kwargs = {"dbname": "postgres"}
-    for arg in db_args:
-        key, value = arg[2:].split("=", 1)
-        kwargs[{"db_host": "host", "db_port": "port", "db_user": "user"}[key]] = value
-    return kwargs
-
-
-def sql(db_args, query, params=(), dbname="postgres"):
-    import psycopg2  # pylint: disable=import-outside-toplevel
-
-    connection = psycopg2.connect(**{**connection_kwargs(db_args), "dbname": dbname})
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(query, params)
-            return cursor.fetchall() if cursor.description else None
-    finally:
-        connection.close()
-
-
-def postgres():
-    """Database arguments for Odoo, starting the throwaway cluster if needed."""
-    if external_pg():
-        return [], False
-    return pg_start()
-
-
-# Commands -------------------------------------------------------------------
-
-
 def common_args(addons_path, db_args):
     return [
         f"--addons-path={addons_path}",
         f"--data-dir={os.path.join(VAR, 'data')}",
         "--max-cron-threads=0",
     ] + db_args
+
+
+def odoo_config(addons_path, db_args):
+    """var/odoo.cfg: the same options for click-odoo's commands."""
+    os.makedirs(VAR, exist_ok=True)
+    path = os.path.join(VAR, "odoo.cfg")
+    options = [
+        arg[2:].replace("-", "_").split("=", 1)
+        for arg in common_args(addons_path, db_args)
+    ]
+    with open(path, "w", encoding="utf-8") as config:
+        config.write("[options]\n" + "".join(f"{k} = {v}\n" for k, v in options))
+    return path
 
 
 def free_port():
@@ -328,10 +97,10 @@ def free_port():
 
 
 def module_installed(db_args, dbname, module="psi_sale"):
-    exists = sql(db_args, "SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
+    exists = pg.sql(db_args, "SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
     return (
         bool(exists)
-        and sql(
+        and pg.sql(
             db_args,
             "SELECT to_regclass('ir_module_module') IS NOT NULL"
             " AND EXISTS(SELECT 1 FROM ir_module_module"
@@ -342,10 +111,182 @@ def module_installed(db_args, dbname, module="psi_sale"):
     )
 
 
+def click_odoo(env, command, config, *args, quiet=False):
+    """Run click-odoo-contrib's COMMAND (initdb, dropdb, copydb, makepot) in
+    the Python that runs Odoo, installing it there when missing."""
+    ensure_python_packages(
+        env, {"click_odoo_contrib": "click-odoo-contrib==1.24"}, "database commands"
+    )
+    script = os.path.join(os.path.dirname(sys.executable), f"click-odoo-{command}")
+    if not os.path.exists(script):  # a Python whose scripts are elsewhere
+        script = shutil.which(f"click-odoo-{command}") or script
+    output = subprocess.DEVNULL if quiet else None
+    subprocess.run([script, "-c", config, *args], env=env, stdout=output, check=True)
+
+
+def initdb(env, config, dbname, modules, demo=True):
+    """DBNAME with MODULES (and their DEMO data), copied from click-odoo's
+    template cache (made once per set of addons, kept in the cluster)."""
+    log(f"database {dbname} with {','.join(modules)} (template cache)")
+    drop_database(env, config, dbname)
+    modules = f"--modules={','.join(modules)}"
+    demo = "--demo" if demo else "--no-demo"
+    cache = ["--cache-prefix=psi", "--cache-max-size=3"]
+    click_odoo(env, "initdb", config, f"--new-database={dbname}", modules, demo, *cache)
+
+
+def drop_database(env, config, dbname):
+    click_odoo(env, "dropdb", config, "--if-exists", dbname, quiet=True)
+
+
+def odoo(env, args, log_path, echo=True):
+    """Run Odoo's server command (``python -m odoo``) with ARGS, its log in
+    LOG_PATH (and, with ECHO, on the terminal too); return (log, exit code)."""
+    os.makedirs(VAR, exist_ok=True)
+    with open(log_path, "w", encoding="utf-8") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "odoo", *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for line in process.stdout:
+            log_file.write(line)
+            if echo:
+                sys.stdout.write(line)
+    return log_path, process.wait()
+
+
+def addon_depends():
+    """The addons that psi_sale depends on (manifestoo reads its manifest)."""
+    manifestoo = os.path.join(os.path.dirname(venv_python()), "manifestoo")
+    return (
+        subprocess.run(
+            [manifestoo, "--select-addons-dir", ROOT, "list-depends", "--separator=,"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .split(",")
+    )
+
+
+# Judging a test run: Odoo's log ---------------------------------------------
+
+# Odoo's last line of a database's tests (odoo/service/server.py)
+CLOSING = re.compile(
+    r"^\S+ \S+ \d+ \w+ \S+ \S+: (\d+) failed, (\d+) error\(s\) of (\d+) tests"
+    r" when loading database",
+    re.M,
+)
+# a failed test, as OdooTestResult.logError reports it
+FAILED = re.compile(
+    r"^\S+ \S+ \d+ ERROR \S+ (\S+): (FAIL|ERROR): (Subtest )?(\S+)(.*)$", re.M
+)
+SKIPPED = re.compile(r"^\S+ \S+ \d+ INFO \S+ \S+: skipped ", re.M)
+# the records that report failed tests: counted as failures, not log errors
+REPORTS = [
+    r"^\S+ \S+ \d+ ERROR \S+ \S+: (FAIL|ERROR): ",
+    r": Module \S+: \d+ failures, \d+ errors of \d+ tests$",
+    r": At least one test failed when loading the modules\.$",
+    CLOSING.pattern,
+]
+
+
+def checklog(log_path):
+    """The records of LOG_PATH of level WARNING or above that no pattern of
+    tools/log_ignore.txt explains, nor REPORTS (checklog-odoo)."""
+    with open(os.path.join(ROOT, "tools", "log_ignore.txt"), encoding="utf-8") as f:
+        patterns = [line.strip() for line in f if line.strip()[:1] not in ("", "#")]
+    command = [os.path.join(os.path.dirname(venv_python()), "checklog-odoo")]
+    command += ["--no-echo", "--no-err-if-empty"]
+    for pattern in patterns + REPORTS:
+        command += ["--ignore", pattern]
+    found = subprocess.run(
+        command + [log_path], capture_output=True, text=True, check=False
+    )
+    if not found.returncode:
+        return []
+    caused = found.stdout.partition("errors that caused failure")[2]
+    record = re.compile(r"^\S+ \S+ \d+ (\w+) \S+ (\S+): (.*)$", re.M)
+    return [
+        f"{level} {name}: {text}" for level, name, text in record.findall(caused)
+    ] or [found.stderr.strip() or found.stdout.strip()]
+
+
+def judge(runs, checks=(), expected=None):
+    """Print the failed checks (CHECKS: (name, problems) pairs, each counted
+    as a test), the failed tests and the unexpected log records of RUNS
+    ((log path, exit code) of Odoo's test runs), then the closing line;
+    return rc. The failed tests of EXPECTED ({test id: reason}) are printed
+    with their reason and not counted."""
+    expected = expected or {}
+    failed_checks = [(name, problems) for name, problems in checks if problems]
+    for name, problems in failed_checks:
+        print(f"failed: {name}")
+        for problem in problems:
+            print(f"    {problem}")
+    passed = len(checks) - len(failed_checks)
+    failed, skipped, known = len(failed_checks), 0, 0
+    for log_path, rc in runs:
+        with open(log_path, encoding="utf-8") as log_file:
+            text = log_file.read()
+        run_failed, reported = 0, FAILED.findall(text)
+        for logger, flavour, _sub, test, rest in reported:
+            test_id = f"{logger}.{test}"
+            if test_id in expected:
+                print(f"expected: {flavour} {test_id}{rest} ({expected[test_id]})")
+                known += 1
+            else:
+                print(f"failed: {flavour} {test_id}{rest}")
+                run_failed += 1
+        unexpected = checklog(log_path)
+        for line in unexpected:
+            print(f"checklog: {line}")
+        closings = CLOSING.findall(text)
+        if (unexpected or not closings or (rc and not reported)) and not run_failed:
+            print(
+                "checklog: the run failed outside the tests (install error, "
+                "unexpected log record or no test run, see "
+                f"{os.path.relpath(log_path, ROOT)}): counted as one failure"
+            )
+            run_failed = 1
+        run_skipped = len(SKIPPED.findall(text))
+        ran = sum(int(total) for _f, _e, total in closings) - run_skipped
+        errors = sum(int(f) + int(e) for f, e, _total in closings)
+        passed += max(ran - errors, 0)
+        failed += run_failed
+        skipped += run_skipped
+    closing = f"{passed} passed, {failed} failed"
+    if skipped:
+        closing += f", {skipped} skipped"
+    if known:
+        closing += f", {known} expected failures"
+    print(closing, flush=True)
+    return 1 if failed else 0
+
+
+def read_expected_failures():
+    """{test id: reason} of the stock tests known to fail with psi_sale
+    installed: in the baseline too, or on purpose (tools/stock_failures.txt)."""
+    expected = {}
+    with open(os.path.join(ROOT, "tools", "stock_failures.txt"), encoding="utf-8") as f:
+        for line in f:
+            test, _hash, reason = line.partition("#")
+            if test.strip():
+                expected[test.strip()] = reason.strip()
+    return expected
+
+
+# Commands -------------------------------------------------------------------
+
+
 def cmd_run(options):
     env, addons_path = find_odoo()
     ensure_documents()
-    db_args, _started = postgres()
+    db_args, _started = pg.postgres()
     args = common_args(addons_path, db_args) + [
         f"--database={DEMO_DB}",
         f"--db-filter=^{DEMO_DB}$",
@@ -427,7 +368,7 @@ def create_database(env, addons_path, db_args, dbname, country="FR", lang="fr_FR
     """Create DBNAME, with demo data, as Odoo's database manager does for a
     company of COUNTRY: its accounting localisation (chart of accounts,
     currency, taxes) comes with the first module that needs accounting."""
-    drop_database(db_args, dbname)
+    drop_database(env, odoo_config(addons_path, db_args), dbname)
     log(f"creating database {dbname} for a company in {country} ({lang})")
     script = (
         "import sys, odoo; odoo.tools.config.parse_config(sys.argv[4:]); "
@@ -441,7 +382,7 @@ def create_database(env, addons_path, db_args, dbname, country="FR", lang="fr_FR
         env=env,
         check=True,
     )
-    created = sql(
+    created = pg.sql(
         db_args,
         "SELECT country.code FROM res_company company"
         " JOIN res_partner partner ON partner.id = company.partner_id"
@@ -453,6 +394,17 @@ def create_database(env, addons_path, db_args, dbname, country="FR", lang="fr_FR
         die(f"database {dbname} was not created for {country} (see the log above)")
 
 
+def test_args(test_tags):
+    """Odoo's test runner: the tests of TEST_TAGS, then stop."""
+    return [
+        "--test-enable",
+        f"--test-tags={test_tags}",
+        "--stop-after-init",
+        f"--http-port={free_port()}",
+        "--log-level=test",
+    ]
+
+
 def cmd_test(options):
     """psi_sale's tests: on Odoo's default database (a company in the United
     States, as stock Odoo's tests have it), then those tagged psi_fr on a
@@ -460,89 +412,80 @@ def cmd_test(options):
     env, addons_path = find_odoo()
     ensure_browser(env)
     ensure_documents()
-    db_args, started = postgres()
+    db_args, started = pg.postgres()
     if not options.no_lint and lint():
         print("0 passed, 1 failed")
         return 1
-    result_paths = []
+    config = odoo_config(addons_path, db_args)
     runs = []
     if options.test_tags:
         runs.append((TEST_DB, options.test_tags, False))
     if options.french_tags:
         runs.append((f"{TEST_DB}_fr", options.french_tags, True))
-    for dbname, test_tags, french in runs:
-        result_path = os.path.join(VAR, f"{dbname}-result.json")
-        result_paths.append(result_path)
-        if french:
-            create_database(env, addons_path, db_args, dbname)
-        else:
-            drop_database(db_args, dbname)
-        args = common_args(addons_path, db_args) + [
-            f"--database={dbname}",
-            f"--init={','.join(ADDONS)}",
-            "--test-enable",
-            f"--test-tags={test_tags}",
-            "--stop-after-init",
-            f"--http-port={free_port()}",
-            "--log-level=test",
-        ]
-        if not french:
-            args.append("--load-language=fr_FR")
-        odoo_test(env, result_path, args)
-        if not options.keep:
-            drop_database(db_args, dbname)
-    if started:
-        pg_stop()
-    return report(result_paths)
+    results = []
+    try:
+        for dbname, test_tags, french in runs:
+            args = common_args(addons_path, db_args) + [f"--database={dbname}"]
+            if french:
+                create_database(env, addons_path, db_args, dbname)
+            else:  # French loaded first: as each module installs, its terms
+                drop_database(env, config, dbname)
+                args.append("--load-language=fr_FR")
+            args += ["--init=psi_sale"] + test_args(test_tags)
+            results.append(odoo(env, args, os.path.join(VAR, f"{dbname}.log")))
+            if not options.keep:
+                drop_database(env, config, dbname)
+    finally:
+        if started:
+            pg.pg_stop()
+    return judge(results)
+
+
+def stock_tests(env, args, options, dbname, only_post_install=False):
+    """Odoo's test runner on DBNAME: the tests of options.modules, those of
+    ONLY_POST_INSTALL too; its log in var/DBNAME.log."""
+    tags = ",".join(f"{options.test_tags}/{m}" for m in options.modules.split(","))
+    log_path = os.path.join(VAR, f"{dbname}.log")
+    log(f"running the tests of {options.modules}, log in {log_path}")
+    begin = time.monotonic()
+    args = args + test_args(tags + (",-at_install" if only_post_install else ""))
+    result = odoo(env, args + [f"--database={dbname}"], log_path, echo=False)
+    log(f"tested in {time.monotonic() - begin:.0f} s")
+    return result
 
 
 def cmd_test_stock(options):
-    """Stock Odoo's own tests of options.modules, run on a database where
-    psi_sale (or, for the baseline, only its stock dependencies) is installed.
-    """
+    """Stock Odoo's own tests of options.modules, run by Odoo as it installs
+    psi_sale (or, for the baseline, only its stock dependencies) on a fresh
+    database: their at_install tests as each is installed, their post_install
+    tests once every module is."""
     env, addons_path = find_odoo()
     ensure_browser(env)
-    db_args, started = postgres()
-    installed = addon_depends(ADDONS) if options.baseline else ADDONS
-    result_path, log_path = stock_paths(STOCK_DB)
-    args = common_args(addons_path, db_args) + [
-        f"--database={STOCK_DB}",
-        "--stop-after-init",
-    ]
+    db_args, started = pg.postgres()
+    config = odoo_config(addons_path, db_args)
+    installed = addon_depends() if options.baseline else ADDONS
     try:
-        if odoo_install(env, args, installed, fresh=(db_args, STOCK_DB, log_path)):
-            run_stock_tests(env, args, options, result_path, log_path)
+        drop_database(env, config, STOCK_DB)
+        log(f"installing {','.join(installed)} with the tests of {options.modules}")
+        args = common_args(addons_path, db_args) + [f"--init={','.join(installed)}"]
+        result = stock_tests(env, args, options, STOCK_DB)
     finally:
         if not options.keep:
-            drop_database(db_args, STOCK_DB)
+            drop_database(env, config, STOCK_DB)
         if started:
-            pg_stop()
-    return report([result_path], expected=read_expected_failures())
+            pg.pg_stop()
+    return judge([result], expected=read_expected_failures())
 
 
-def stock_paths(dbname):
-    """The result and log files of the stock tests run on DBNAME."""
-    return (
-        os.path.join(VAR, f"{dbname}-result.json"),
-        os.path.join(VAR, f"{dbname}.log"),
-    )
-
-
-def odoo_install(env, args, modules, update=False, fresh=None):
-    """Install (or update) MODULES with Odoo's server command; with FRESH =
-    (db_args, dbname, log_path), on a new database and log. Return success."""
-    if fresh:
-        db_args, dbname, log_path = fresh
-        drop_database(db_args, dbname)
-        if os.path.exists(log_path):
-            os.remove(log_path)  # Odoo appends to it
+def odoo_install(env, args, modules, update=False):
+    """Install (or update) MODULES with Odoo's server command; return success."""
     option = "--update" if update else "--init"
     log(f"{'updating' if update else 'installing'} {','.join(modules)}")
     begin = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "odoo", f"{option}={','.join(modules)}"]
         + args
-        + ["--log-level=warn"],
+        + ["--stop-after-init", "--log-level=warn"],
         env=env,
         check=False,
     )
@@ -550,45 +493,29 @@ def odoo_install(env, args, modules, update=False, fresh=None):
     return done.returncode == 0
 
 
-def run_stock_tests(env, args, options, result_path, log_path):
-    """The at_install and post_install tests of options.modules, in the
-    database of ARGS where every module is installed."""
-    log(f"running the tests of {options.modules}, log in {log_path}")
-    begin = time.monotonic()
-    args = args + ["--test-enable", f"--test-tags={options.test_tags}"]
-    args += [f"--http-port={free_port()}", "--log-level=test"]
-    args += [f"--logfile={log_path}"]
-    odoo_test(env, result_path, args, [f"--test-installed={options.modules}"])
-    log(f"tested in {time.monotonic() - begin:.0f} s")
-
-
 def cmd_test_lifecycle(options):
     """Install psi_sale on a database already in business, update it twice,
-    uninstall it, then run stock Odoo's tests there (see README.rst)."""
+    uninstall it, then run stock Odoo's post_install tests there (see
+    README.rst)."""
     env, addons_path = find_odoo()
-    db_args, started = postgres()
-    result_path, log_path = stock_paths(LIFECYCLE_DB)
-    args = common_args(addons_path, db_args) + [
-        f"--database={LIFECYCLE_DB}",
-        "--stop-after-init",
-    ]
-    checks = []
+    db_args, started = pg.postgres()
+    config = odoo_config(addons_path, db_args)
+    args = common_args(addons_path, db_args)
+    checks, results = [], []
     begin = time.monotonic()
     try:
-        if odoo_install(
-            env, args, addon_depends(ADDONS), fresh=(db_args, LIFECYCLE_DB, log_path)
-        ):
-            lifecycle_checks(env, args, checks)
-            run_stock_tests(env, args, options, result_path, log_path)
+        initdb(env, config, LIFECYCLE_DB, addon_depends())
+        lifecycle_checks(env, args + [f"--database={LIFECYCLE_DB}"], checks)
+        results.append(stock_tests(env, args, options, LIFECYCLE_DB, True))
     except subprocess.CalledProcessError as error:  # a step's traceback is above
         checks.append(("the lifecycle steps run", [str(error)]))
     finally:
         if not options.keep:
-            drop_database(db_args, LIFECYCLE_DB)
+            drop_database(env, config, LIFECYCLE_DB)
         if started:
-            pg_stop()
+            pg.pg_stop()
         log(f"lifecycle tested in {time.monotonic() - begin:.0f} s")
-    return report([result_path], checks, read_expected_failures())
+    return judge(results, checks, read_expected_failures())
 
 
 def lifecycle_checks(env, args, checks):
@@ -694,131 +621,41 @@ def default_problems(snapshot, before):
     return problems[:20]
 
 
-def addon_depends(addons):
-    """The addons that ADDONS depend on, read from their manifests."""
-    depends = []
-    for addon in addons:
-        with open(os.path.join(ROOT, addon, "__manifest__.py"), encoding="utf-8") as m:
-            depends += ast.literal_eval(m.read())["depends"]
-    return depends
-
-
-def odoo_test(env, result_path, odoo_args, options=()):
-    """Run Odoo's server command with tools/odoo_test.py, which writes the
-    test result and the unexpected log records to RESULT_PATH."""
-    os.makedirs(VAR, exist_ok=True)
-    if os.path.exists(result_path):
-        os.remove(result_path)
-    command = [sys.executable, os.path.join(ROOT, "tools", "odoo_test.py")]
-    command += [result_path, os.path.join(ROOT, "tools", "log_ignore.txt")]
-    subprocess.run(command + list(options) + ["--"] + odoo_args, env=env, check=False)
-
-
 def cmd_pot(_options):
-    """Export psi_sale's terms to i18n/psi_sale.pot, merge them into fr.po."""
+    """Export psi_sale's terms to i18n/psi_sale.pot, merge them into fr.po
+    (click-odoo-makepot, on a database where psi_sale is installed)."""
     env, addons_path = find_odoo()
-    db_args, started = postgres()
+    db_args, started = pg.postgres()
+    config = odoo_config(addons_path, db_args)
     dbname = "psi_i18n"
-    drop_database(db_args, dbname)
-    odoo = [sys.executable, "-m", "odoo"] + common_args(addons_path, db_args)
-    odoo += [f"--database={dbname}", "--log-level=warn", "--stop-after-init"]
-    i18n = os.path.join(ROOT, "psi_sale", "i18n")
-    pot = os.path.join(i18n, "psi_sale.pot")
     try:
-        subprocess.run(odoo + ["--init=psi_sale"], env=env, check=True)
-        subprocess.run(
-            odoo + [f"--i18n-export={pot}", "--modules=psi_sale"], env=env, check=True
+        drop_database(env, config, dbname)
+        click_odoo(env, "initdb", config, "-n", dbname, "-m", "psi_sale", "--no-cache")
+        click_odoo(
+            env,
+            "makepot",
+            config,
+            "-d",
+            dbname,
+            "--addons-dir",
+            ROOT,
+            "-m",
+            "psi_sale",
+            "--msgmerge",
+            "--no-fuzzy-matching",
         )
     finally:
-        drop_database(db_args, dbname)
+        drop_database(env, config, dbname)
         if started:
-            pg_stop()
-    for po in glob.glob(os.path.join(i18n, "*.po")):
-        subprocess.run(
-            ["msgmerge", "--quiet", "--update", "--no-fuzzy-matching", "--backup=none"]
-            + [po, pot],
-            check=True,
-        )
-        log(f"{os.path.relpath(po, ROOT)} merged: translate its new entries")
+            pg.pg_stop()
+    log("psi_sale/i18n/*.po merged: translate their new entries")
 
 
-def read_expected_failures():
-    """{test id: reason} of the stock tests known to fail with psi_sale
-    installed: in the baseline too, or on purpose (tools/stock_failures.txt)."""
-    expected = {}
-    with open(os.path.join(ROOT, "tools", "stock_failures.txt"), encoding="utf-8") as f:
-        for line in f:
-            test, _hash, reason = line.partition("#")
-            if test.strip():
-                expected[test.strip()] = reason.strip()
-    return expected
-
-
-def report(result_paths, checks=(), expected=None):
-    """Print the failed tests and checks (CHECKS: (name, problems) pairs, each
-    counted as a test) and the unexpected log records, then the closing line;
-    return rc. The failed tests of EXPECTED ({test id: reason}) are printed
-    with their reason and not counted."""
-    expected = expected or {}
-    failed_checks = [(name, problems) for name, problems in checks if problems]
-    for name, problems in failed_checks:
-        print(f"failed: {name}")
-        for problem in problems:
-            print(f"    {problem}")
-    passed = len(checks) - len(failed_checks)
-    failed = len(failed_checks)
-    skipped = known = 0
-    for result_path in result_paths:
-        if not os.path.exists(result_path):
-            print(f"failed: no test result in {os.path.relpath(result_path, ROOT)}")
-            failed += 1
-            continue
-        with open(result_path, encoding="utf-8") as result_file:
-            result = json.load(result_file)
-        run_failed = run_known = 0
-        for test in result["failed_tests"]:
-            test_id = test.split(" ", 1)[-1].split(" (", 1)[0]  # without subtest
-            if test_id in expected:
-                print(f"expected: {test} ({expected[test_id]})")
-                run_known += 1
-            else:
-                print(f"failed: {test}")
-                run_failed += 1
-        for line in result["unexpected_log"]:
-            print(f"checklog: {line}")
-        run_broken = (
-            result["unexpected_log"]
-            or not result["run"]
-            or (result["rc"] != 0 and not result["failed_tests"])
-        )
-        if run_broken and not run_failed:
-            print(
-                "checklog: the run failed outside the tests (install error, "
-                "unexpected log record or no test run): counted as one failure"
-            )
-            run_failed = 1
-        ran = result["run"] - result["skipped"]
-        passed += max(ran - result["failures"] - result["errors"], 0)
-        failed += run_failed
-        known += run_known
-        skipped += result["skipped"]
-    closing = f"{passed} passed, {failed} failed"
-    if skipped:
-        closing += f", {skipped} skipped"
-    if known:
-        closing += f", {known} expected failures"
-    print(closing, flush=True)
-    return 1 if failed else 0
-
-
-def drop_database(db_args, dbname):
-    sql(db_args, f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-    shutil.rmtree(os.path.join(VAR, "data", "filestore", dbname), ignore_errors=True)
-
-
-def venv_python(requirements, name):
-    """The Python of .venv, with REQUIREMENTS installed from PyPI when they
-    changed since their last install (stamp NAME)."""
+def venv_python(requirements="requirements-dev.txt", name="requirements"):
+    """The Python of .venv, with REQUIREMENTS (relative to the checkout)
+    installed from PyPI when they changed since their last install (stamp
+    NAME)."""
+    requirements = os.path.join(ROOT, requirements)
     venv = os.path.join(ROOT, ".venv")
     with open(requirements, "rb") as requirements_file:
         digest = hashlib.sha1(requirements_file.read()).hexdigest()
@@ -836,7 +673,7 @@ def venv_python(requirements, name):
 
 
 def lint():
-    venv_python(os.path.join(ROOT, "requirements-dev.txt"), "requirements")
+    venv_python()
     log("running the lint hooks (pre-commit)")
     hooks = subprocess.run(
         [os.path.join(ROOT, ".venv", "bin", "pre-commit"), "run", "--all-files"]
@@ -879,14 +716,14 @@ def main():
         help="install, update and uninstall psi_sale on a database in business, "
         "then stock Odoo's tests",
     )
-    for stock_tests in (stock, lifecycle):
-        stock_tests.add_argument(
+    for stock_parser in (stock, lifecycle):
+        stock_parser.add_argument(
             "--modules",
             default=os.environ.get("STOCK_MODULES") or STOCK_MODULES,
             help="the stock addons whose tests run (comma-separated)",
         )
-        stock_tests.add_argument("--test-tags", default="standard")
-        stock_tests.add_argument(
+        stock_parser.add_argument("--test-tags", default="standard")
+        stock_parser.add_argument(
             "--keep", action="store_true", help="keep the database"
         )
     commands.add_parser("lint", help="run the lint hooks only")
@@ -896,20 +733,16 @@ def main():
         "--force", action="store_true", help="even if other commands use it"
     )
     options = parser.parse_args()
-    if options.command == "run":
-        cmd_run(options)
-    elif options.command == "test":
-        sys.exit(cmd_test(options))
-    elif options.command == "test-stock":
-        sys.exit(cmd_test_stock(options))
-    elif options.command == "test-lifecycle":
-        sys.exit(cmd_test_lifecycle(options))
-    elif options.command == "lint":
-        sys.exit(lint())
-    elif options.command == "pot":
-        cmd_pot(options)
-    else:
-        pg_stop(force=options.force)
+    command = {
+        "run": cmd_run,
+        "test": cmd_test,
+        "test-stock": cmd_test_stock,
+        "test-lifecycle": cmd_test_lifecycle,
+        "lint": lambda _options: lint(),
+        "pot": cmd_pot,
+        "stop": lambda options: pg.pg_stop(force=options.force),
+    }[options.command]
+    sys.exit(command(options))
 
 
 if __name__ == "__main__":

@@ -41,7 +41,8 @@ LIFECYCLE_DB = os.environ.get("PSI_LIFECYCLE_DB", "psi_lifecycle")
 ADDONS = ["psi_sale"]
 # stock addons whose own tests `test-stock` runs with psi_sale installed
 STOCK_MODULES = (
-    "crm,sale_crm,sale,sale_management,sale_project,sale_timesheet,hr_timesheet"
+    "crm,sale_crm,sale,sale_management,sale_project,sale_timesheet,hr_timesheet,"
+    "account_edi_ubl_cii,l10n_account_edi_ubl_cii_tests"
 )
 
 
@@ -460,6 +461,9 @@ def cmd_test(options):
     env, addons_path = find_odoo()
     ensure_browser(env)
     ensure_documents()
+    ensure_python_packages(
+        env, {"facturx": "factur-x"}, "the Factur-X tests validate the XML with it"
+    )
     db_args, started = postgres()
     if not options.no_lint and lint():
         print("0 passed, 1 failed")
@@ -504,6 +508,7 @@ def cmd_test_stock(options):
     ensure_browser(env)
     db_args, started = postgres()
     installed = addon_depends(ADDONS) if options.baseline else ADDONS
+    installed = with_tested(installed, options.modules)
     result_path, log_path = stock_paths(STOCK_DB)
     args = common_args(addons_path, db_args) + [
         f"--database={STOCK_DB}",
@@ -518,6 +523,12 @@ def cmd_test_stock(options):
         if started:
             pg_stop()
     return report([result_path], expected=read_expected_failures())
+
+
+def with_tested(modules, tested):
+    """MODULES and the stock addons TESTED (comma-separated) that they do not
+    install (a test addon such as l10n_account_edi_ubl_cii_tests)."""
+    return modules + [name for name in tested.split(",") if name not in modules]
 
 
 def stock_paths(dbname):
@@ -576,7 +587,10 @@ def cmd_test_lifecycle(options):
     begin = time.monotonic()
     try:
         if odoo_install(
-            env, args, addon_depends(ADDONS), fresh=(db_args, LIFECYCLE_DB, log_path)
+            env,
+            args,
+            with_tested(addon_depends(ADDONS), options.modules),
+            fresh=(db_args, LIFECYCLE_DB, log_path),
         ):
             lifecycle_checks(env, args, checks)
             run_stock_tests(env, args, options, result_path, log_path)

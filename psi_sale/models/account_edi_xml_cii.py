@@ -40,4 +40,3 @@ class AccountEdiXmlCII(models.AbstractModel):
             ).sorted(lambda move: (move.invoice_date, move.id)),
         )
         return vals
-

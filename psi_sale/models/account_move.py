@@ -180,9 +180,7 @@ class AccountMove(models.Model):
         )
         if customer_numbers:
             mentions.append(
-                self.env._(
-                    "Customer: %(numbers)s", numbers=", ".join(customer_numbers)
-                )
+                self.env._("Customer: %(numbers)s", numbers=", ".join(customer_numbers))
             )
         mentions += self._get_french_payment_mentions().values()
         tax_scopes = self.invoice_line_ids.tax_ids.mapped("tax_scope")

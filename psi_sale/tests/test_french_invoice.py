@@ -39,15 +39,18 @@ class FacturXCommon(BaseCommon):
         cls.company = cls.env.company
         cls.company.down_payment_deduction = "proportional"
         # the French chart's VAT on services, else the company's default
-        cls.tax = cls.env["account.tax"].search(
-            [
-                ("company_id", "=", cls.company.id),
-                ("type_tax_use", "=", "sale"),
-                ("amount", "=", 20),
-                ("tax_scope", "=", "service"),
-            ],
-            limit=1,
-        ) or cls.company.account_sale_tax_id
+        cls.tax = (
+            cls.env["account.tax"].search(
+                [
+                    ("company_id", "=", cls.company.id),
+                    ("type_tax_use", "=", "sale"),
+                    ("amount", "=", 20),
+                    ("tax_scope", "=", "service"),
+                ],
+                limit=1,
+            )
+            or cls.company.account_sale_tax_id
+        )
         cls.uom_day = cls.env.ref("uom.product_uom_day")
         cls.product_day = cls.env["product.product"].create(
             {
@@ -90,7 +93,9 @@ class FacturXCommon(BaseCommon):
                 "partner_id": cls.customer.id,
                 "client_order_ref": "BC-2026-118",
                 "order_line": [
-                    Command.create({"product_id": cls.product_day.id, "product_uom_qty": 10})
+                    Command.create(
+                        {"product_id": cls.product_day.id, "product_uom_qty": 10}
+                    )
                 ],
             }
         )
@@ -153,9 +158,9 @@ class TestFrenchFacturX(FacturXCommon):
         return [
             (
                 item.findtext("ram:SpecifiedTradeProduct/ram:Name", namespaces=NS),
-                item.find(
-                    "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", NS
-                ).get("unitCode"),
+                item.find("ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", NS).get(
+                    "unitCode"
+                ),
                 float(
                     item.findtext(
                         "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity",
@@ -171,13 +176,13 @@ class TestFrenchFacturX(FacturXCommon):
                     )
                 ),
             )
-            for item in tree.xpath("//ram:IncludedSupplyChainTradeLineItem", namespaces=NS)
+            for item in tree.xpath(
+                "//ram:IncludedSupplyChainTradeLineItem", namespaces=NS
+            )
         ]
 
     def _totals(self, tree):
-        summation = (
-            "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:{}"
-        )
+        summation = "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:{}"
         return {
             name: float(self._text(tree, summation.format(name))[0])
             for name in (
@@ -196,7 +201,9 @@ class TestFrenchFacturX(FacturXCommon):
                     "ram:FormattedIssueDateTime/qdt:DateTimeString", namespaces=NS
                 ),
             )
-            for reference in tree.xpath("//ram:InvoiceReferencedDocument", namespaces=NS)
+            for reference in tree.xpath(
+                "//ram:InvoiceReferencedDocument", namespaces=NS
+            )
         ]
 
     @staticmethod
@@ -206,7 +213,9 @@ class TestFrenchFacturX(FacturXCommon):
     def test_down_payment_invoice_is_a_prepayment_invoice(self):
         self.assertEqual(self.down_payment.amount_untaxed, 3000)
         tree = self.assertValidFacturX(self._xml(self.down_payment))
-        self.assertEqual(self._text(tree, "//rsm:ExchangedDocument/ram:TypeCode"), ["386"])
+        self.assertEqual(
+            self._text(tree, "//rsm:ExchangedDocument/ram:TypeCode"), ["386"]
+        )
         self.assertEqual(self._text(tree, "//ram:InvoiceCurrencyCode"), ["EUR"])
         ((name, unit, quantity, amount),) = self._lines(tree)
         self.assertTrue(name, "the down payment line has an item name (BT-153)")
@@ -216,7 +225,9 @@ class TestFrenchFacturX(FacturXCommon):
             note.findtext("ram:SubjectCode", namespaces=NS): note.findtext(
                 "ram:Content", namespaces=NS
             )
-            for note in tree.xpath("//rsm:ExchangedDocument/ram:IncludedNote", namespaces=NS)
+            for note in tree.xpath(
+                "//rsm:ExchangedDocument/ram:IncludedNote", namespaces=NS
+            )
         }
         self.assertEqual(
             notes,
@@ -274,14 +285,22 @@ class TestFrenchFacturX(FacturXCommon):
         tree = etree.fromstring(self._xml(self.intermediate))
         agreement = "//ram:ApplicableHeaderTradeAgreement/"
         self.assertEqual(
-            self._text(tree, agreement + "ram:SellerOrderReferencedDocument/ram:IssuerAssignedID"),
+            self._text(
+                tree,
+                agreement + "ram:SellerOrderReferencedDocument/ram:IssuerAssignedID",
+            ),
             [self.order.name],
         )
         self.assertEqual(
-            self._text(tree, agreement + "ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"),
+            self._text(
+                tree,
+                agreement + "ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID",
+            ),
             ["BC-2026-118"],
         )
-        self.assertEqual(self._text(tree, agreement + "ram:BuyerReference"), ["BC-2026-118"])
+        self.assertEqual(
+            self._text(tree, agreement + "ram:BuyerReference"), ["BC-2026-118"]
+        )
 
     def test_credit_note_references_the_invoice_it_reverses(self):
         reversal = (
@@ -292,9 +311,12 @@ class TestFrenchFacturX(FacturXCommon):
         credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
         credit_note.action_post()
         tree = self.assertValidFacturX(self._xml(credit_note))
-        self.assertEqual(self._text(tree, "//rsm:ExchangedDocument/ram:TypeCode"), ["381"])
+        self.assertEqual(
+            self._text(tree, "//rsm:ExchangedDocument/ram:TypeCode"), ["381"]
+        )
         self.assertIn(
-            (self.intermediate.name, self._date(self.intermediate)), self._preceding(tree)
+            (self.intermediate.name, self._date(self.intermediate)),
+            self._preceding(tree),
         )
 
     def test_send_and_print_embeds_factur_x_and_prints_the_mentions(self):
@@ -334,7 +356,9 @@ class TestFrenchFacturX(FacturXCommon):
         settings.invoice_discount_mention = "Escompte de 1 % pour paiement à 8 jours"
         settings.vat_franchise = True
         settings.save().execute()
-        mentions = self.intermediate.with_context(lang="fr_FR")._get_french_legal_mentions()
+        mentions = self.intermediate.with_context(
+            lang="fr_FR"
+        )._get_french_legal_mentions()
         self.assertIn("Pénalités de retard : 15,00 % par an", mentions)
         self.assertIn("Escompte de 1 % pour paiement à 8 jours", mentions)
         self.assertIn("TVA non applicable, art. 293 B du CGI", mentions)
@@ -377,9 +401,9 @@ class TestFacturXOutsideFrance(FacturXCommon):
                 patch.object(
                     PsiCII,
                     "_get_exchanged_document_vals",
-                    lambda cii, move: super(
-                        PsiCII, cii
-                    )._get_exchanged_document_vals(move),
+                    lambda cii, move: super(PsiCII, cii)._get_exchanged_document_vals(
+                        move
+                    ),
                 ),
             ):
                 return self._xml(invoice)

@@ -119,6 +119,30 @@ class FacturXCommon(BaseCommon):
         xml, _errors = self.env["account.edi.xml.cii"]._export_invoice(invoice)
         return xml
 
+    def _stock_xml(self, invoice):
+        """The XML that stock Odoo writes: psi_sale's hooks and templates off."""
+        views = self.env.ref("psi_sale.account_invoice_line_facturx_export_22")
+        views |= self.env.ref("psi_sale.account_invoice_facturx_export_22")
+        views.active = False
+        try:
+            with (
+                patch.object(
+                    PsiCII,
+                    "_export_invoice_vals",
+                    lambda cii, move: super(PsiCII, cii)._export_invoice_vals(move),
+                ),
+                patch.object(
+                    PsiCII,
+                    "_get_exchanged_document_vals",
+                    lambda cii, move: super(PsiCII, cii)._get_exchanged_document_vals(
+                        move
+                    ),
+                ),
+            ):
+                return self._xml(invoice)
+        finally:
+            views.active = True
+
     @classmethod
     def _story(cls):
         """The order; its down payment, intermediate (4 days) and final (6
@@ -238,6 +262,16 @@ class TestFrenchFacturX(FacturXCommon):
             },
             "the payment mentions that French rules want as notes (BR-FR-05)",
         )
+
+    def test_stock_xml_of_a_down_payment_is_rejected_by_the_schema(self):
+        """What psi_sale fixes: stock's line without item name (BR-25)."""
+        stock_xml = self._stock_xml(self.down_payment)
+        self.assertIn(b"<ram:TypeCode>380</ram:TypeCode>", stock_xml)
+        with (
+            self.assertLogs("factur-x", "ERROR"),
+            self.assertRaisesRegex(Exception, "Description': This element is not"),
+        ):
+            facturx.xml_check_xsd(stock_xml)
 
     def test_intermediate_and_final_invoices_reference_the_down_payment(self):
         for invoice, days, deducted in (
@@ -385,30 +419,6 @@ class TestFrenchFacturX(FacturXCommon):
 class TestFacturXOutsideFrance(FacturXCommon):
     """A company outside France: its Factur-X stays stock Odoo's, byte for
     byte, and nothing of French law is printed or checked."""
-
-    def _stock_xml(self, invoice):
-        """The XML that stock Odoo writes: psi_sale's hooks and templates off."""
-        views = self.env.ref("psi_sale.account_invoice_line_facturx_export_22")
-        views |= self.env.ref("psi_sale.account_invoice_facturx_export_22")
-        views.active = False
-        try:
-            with (
-                patch.object(
-                    PsiCII,
-                    "_export_invoice_vals",
-                    lambda cii, move: super(PsiCII, cii)._export_invoice_vals(move),
-                ),
-                patch.object(
-                    PsiCII,
-                    "_get_exchanged_document_vals",
-                    lambda cii, move: super(PsiCII, cii)._get_exchanged_document_vals(
-                        move
-                    ),
-                ),
-            ):
-                return self._xml(invoice)
-        finally:
-            views.active = True
 
     def test_factur_x_unchanged(self):
         self.assertNotEqual(self.company.account_fiscal_country_id.code, "FR")

@@ -13,7 +13,7 @@ from odoo.addons.psi_sale.models.account_edi_xml_cii import (
     AccountEdiXmlCII as PsiCII,
 )
 
-from .test_french_database import pdf_text
+from .test_french_database import pdf_text, print_without_styles_server
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -168,6 +168,7 @@ class TestFrenchFacturX(FacturXCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.order, cls.down_payment, cls.intermediate, cls.final = cls._story()
+        print_without_styles_server(cls.env)
 
     def assertValidFacturX(self, xml):
         """The XML passes the Factur-X XSD of its profile; return its tree."""

@@ -4,7 +4,7 @@ import facturx
 from lxml import etree
 
 from odoo import tools
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
@@ -398,18 +398,27 @@ class TestFrenchFacturX(FacturXCommon):
         self.assertIn("Escompte de 1 % pour paiement à 8 jours", mentions)
         self.assertIn("TVA non applicable, art. 293 B du CGI", mentions)
 
+    def test_negative_penalty_rate_is_refused(self):
+        with self.assertRaises(ValidationError) as refused:
+            self.company.invoice_penalty_rate = -1
+        self.assertIn("cannot be negative", str(refused.exception))
+        self.env.invalidate_all()
+        self.assertEqual(self.company.invoice_penalty_rate, 12.15)
+
     def test_no_posting_without_siret(self):
         self.company.siret = False
         invoice = self._invoice(self._order(), "percentage", post=False, amount=30)
-        with self.assertRaisesRegex(UserError, "SIRET"):
+        with self.assertRaises(UserError) as refused:
             invoice.action_post()
+        self.assertIn("has no SIRET", str(refused.exception))
         self.assertRecordValues(invoice, [{"state": "draft", "name": "/"}])
 
     def test_no_vat_charged_without_vat_number_unless_franchise(self):
         self.company.vat = False
         invoice = self._invoice(self._order(), "percentage", post=False, amount=30)
-        with self.assertRaisesRegex(UserError, "VAT number"):
+        with self.assertRaises(UserError) as refused:
             invoice.action_post()
+        self.assertIn("has no VAT number", str(refused.exception))
         self.assertRecordValues(invoice, [{"state": "draft", "name": "/"}])
         self.company.vat_franchise = True
         invoice.action_post()

@@ -42,7 +42,7 @@ class AccountChartTemplate(models.AbstractModel):
         company = order.company_id
         if company.country_id.code == "FR":
             self._load_psi_demo_french_identity(company)
-        sale_tax = company.account_sale_tax_id
+        sale_tax = self._get_psi_demo_sale_tax(company)
         products = self._get_psi_demo_records("product.product").filtered(
             lambda product: not product.taxes_id._filter_taxes_by_company(company)
         )
@@ -63,6 +63,24 @@ class AccountChartTemplate(models.AbstractModel):
         down_payment.action_post()
         wizard.create(dict(orders_set, invoice_mode="lines_deduct")).create_invoices()
         (order.invoice_ids - down_payment).action_post()
+
+    @api.model
+    def _get_psi_demo_sale_tax(self, company):
+        """The company's sale tax, on services where its chart has one of the
+        same rate (the French chart's 20 % S: invoices then say "Prestation
+        de services")."""
+        sale_tax = company.account_sale_tax_id
+        service_tax = self.env["account.tax"].search(
+            [
+                *self.env["account.tax"]._check_company_domain(company),
+                ("type_tax_use", "=", "sale"),
+                ("tax_scope", "=", "service"),
+                ("amount_type", "=", sale_tax.amount_type),
+                ("amount", "=", sale_tax.amount),
+            ],
+            limit=1,
+        )
+        return service_tax or sale_tax
 
     @api.model
     def _load_psi_demo_french_identity(self, company):

@@ -103,7 +103,14 @@ class TestFrenchDatabase(TransactionCase):
         invoice = self.order.invoice_ids.sorted("id")[-1]
         pdf, _format = report._render_qweb_pdf("account.account_invoices", invoice.ids)
         text = " ".join(pdf_text(pdf).split())
-        for expected in (invoice.name, "Transports Marchand", "Acomptes déduits"):
+        for expected in (
+            invoice.name,
+            "Transports Marchand",
+            "Acomptes déduits",
+            "Prestation de services",
+            "Pénalités de retard : 12,15 % par an",
+            "Indemnité forfaitaire pour frais de recouvrement : 40 €",
+        ):
             self.assertIn(expected, text)
 
     def test_quotation_sent_with_the_order_form(self):

@@ -42,12 +42,21 @@ class AccountChartTemplate(models.AbstractModel):
         company = order.company_id
         if company.country_id.code == "FR":
             self._load_psi_demo_french_identity(company)
+        default_tax = company.account_sale_tax_id
         sale_tax = self._get_psi_demo_sale_tax(company)
         products = self._get_psi_demo_records("product.product").filtered(
-            lambda product: not product.taxes_id._filter_taxes_by_company(company)
-        )
+            lambda product: (
+                product.taxes_id._filter_taxes_by_company(company)
+                in (default_tax, self.env["account.tax"])
+            )
+        )  # the chart gives its default tax to products without one
         if sale_tax and products:
-            products.taxes_id |= sale_tax
+            products.write(
+                {
+                    "taxes_id": [Command.unlink(tax.id) for tax in default_tax]
+                    + [Command.link(sale_tax.id)]
+                }
+            )
         orders = self._get_psi_demo_records("sale.order")
         orders.order_line.filtered("product_id")._compute_tax_id()
 

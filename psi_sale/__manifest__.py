@@ -16,6 +16,7 @@
         "sale_management",
         "sale_project",
         "sale_timesheet",
+        "account_edi_ubl_cii",
     ],
     "data": [
         "security/ir.model.access.csv",
@@ -29,6 +30,7 @@
         "report/sale_order_templates.xml",
         "report/account_move_templates.xml",
         "data/mail_template_data.xml",
+        "data/account_edi_xml_cii_templates.xml",
         "views/crm_tag_views.xml",
         "views/crm_stage_views.xml",
         "views/crm_lead_views.xml",

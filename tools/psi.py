@@ -35,7 +35,8 @@ LIFECYCLE_DB = os.environ.get("PSI_LIFECYCLE_DB", "psi_lifecycle")
 ADDONS = ["psi_sale"]
 # stock addons whose own tests `test-stock` runs with psi_sale installed
 STOCK_MODULES = (
-    "crm,sale_crm,sale,sale_management,sale_project,sale_timesheet,hr_timesheet"
+    "crm,sale_crm,sale,sale_management,sale_project,sale_timesheet,hr_timesheet,"
+    "account_edi_ubl_cii,l10n_account_edi_ubl_cii_tests"
 )
 
 
@@ -412,6 +413,9 @@ def cmd_test(options):
     env, addons_path = find_odoo()
     ensure_browser(env)
     ensure_documents()
+    ensure_python_packages(
+        env, {"facturx": "factur-x"}, "the Factur-X tests validate the XML with it"
+    )
     db_args, started = pg.postgres()
     if not options.no_lint and lint():
         print("0 passed, 1 failed")
@@ -464,6 +468,7 @@ def cmd_test_stock(options):
     db_args, started = pg.postgres()
     config = odoo_config(addons_path, db_args)
     installed = addon_depends() if options.baseline else ADDONS
+    installed = with_tested(installed, options.modules)
     try:
         drop_database(env, config, STOCK_DB)
         log(f"installing {','.join(installed)} with the tests of {options.modules}")
@@ -475,6 +480,12 @@ def cmd_test_stock(options):
         if started:
             pg.pg_stop()
     return judge([result], expected=read_expected_failures())
+
+
+def with_tested(modules, tested):
+    """MODULES and the stock addons TESTED (comma-separated) that they do not
+    install (a test addon such as l10n_account_edi_ubl_cii_tests)."""
+    return modules + [name for name in tested.split(",") if name not in modules]
 
 
 def odoo_install(env, args, modules, update=False):
@@ -504,7 +515,9 @@ def cmd_test_lifecycle(options):
     checks, results = [], []
     begin = time.monotonic()
     try:
-        initdb(env, config, LIFECYCLE_DB, addon_depends())
+        initdb(
+            env, config, LIFECYCLE_DB, with_tested(addon_depends(), options.modules)
+        )
         lifecycle_checks(env, args + [f"--database={LIFECYCLE_DB}"], checks)
         results.append(stock_tests(env, args, options, LIFECYCLE_DB, True))
     except subprocess.CalledProcessError as error:  # a step's traceback is above

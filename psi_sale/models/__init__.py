@@ -12,4 +12,5 @@ from . import project_task
 from . import account_chart_template
 from . import account_move
 from . import account_move_line
+from . import account_edi_xml_cii
 from . import ir_actions_report

@@ -42,12 +42,21 @@ class AccountChartTemplate(models.AbstractModel):
         company = order.company_id
         if company.country_id.code == "FR":
             self._load_psi_demo_french_identity(company)
-        sale_tax = company.account_sale_tax_id
+        default_tax = company.account_sale_tax_id
+        sale_tax = self._get_psi_demo_sale_tax(company)
         products = self._get_psi_demo_records("product.product").filtered(
-            lambda product: not product.taxes_id._filter_taxes_by_company(company)
-        )
+            lambda product: (
+                product.taxes_id._filter_taxes_by_company(company)
+                in (default_tax, self.env["account.tax"])
+            )
+        )  # the chart gives its default tax to products without one
         if sale_tax and products:
-            products.taxes_id |= sale_tax
+            products.write(
+                {
+                    "taxes_id": [Command.unlink(tax.id) for tax in default_tax]
+                    + [Command.link(sale_tax.id)]
+                }
+            )
         orders = self._get_psi_demo_records("sale.order")
         orders.order_line.filtered("product_id")._compute_tax_id()
 
@@ -63,6 +72,24 @@ class AccountChartTemplate(models.AbstractModel):
         down_payment.action_post()
         wizard.create(dict(orders_set, invoice_mode="lines_deduct")).create_invoices()
         (order.invoice_ids - down_payment).action_post()
+
+    @api.model
+    def _get_psi_demo_sale_tax(self, company):
+        """The company's sale tax, on services where its chart has one of the
+        same rate (the French chart's 20 % S: invoices then say "Prestation
+        de services")."""
+        sale_tax = company.account_sale_tax_id
+        service_tax = self.env["account.tax"].search(
+            [
+                *self.env["account.tax"]._check_company_domain(company),
+                ("type_tax_use", "=", "sale"),
+                ("tax_scope", "=", "service"),
+                ("amount_type", "=", sale_tax.amount_type),
+                ("amount", "=", sale_tax.amount),
+            ],
+            limit=1,
+        )
+        return service_tax or sale_tax
 
     @api.model
     def _load_psi_demo_french_identity(self, company):

@@ -1,9 +1,13 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import formatLang
+
+from .res_company import VAT_FRANCHISE_MENTION
 
 
 class AccountMove(models.Model):
     """Invoices of orders: their opportunity, their day, the down payment
-    invoices they deduct."""
+    invoices they deduct; the legal mentions of French invoices."""
 
     _inherit = "account.move"
 
@@ -100,3 +104,95 @@ class AccountMove(models.Model):
                 line.is_downpayment and line.id in deleted_line_ids for line in lines
             )
         ]
+
+    # French invoices: legal mentions --------------------------------------------
+
+    def _post(self, soft=True):
+        self._check_french_legal_mentions()
+        return super()._post(soft=soft)
+
+    def _is_french_sale(self):
+        """A customer invoice or credit note of a company under French law."""
+        self.ensure_one()
+        return self.is_sale_document() and self.company_id._is_french()
+
+    def _check_french_legal_mentions(self):
+        """Refuse to post a French customer invoice without the seller's SIRET,
+        or charging VAT without its VAT number (not needed under the VAT
+        franchise)."""
+        for move in self.filtered(lambda move: move._is_french_sale()):
+            company = move.company_id
+            missing = []
+            if not company._get_siret():
+                missing.append(self.env._("SIRET"))
+            if (
+                not company.vat
+                and not company.vat_franchise
+                and not move.currency_id.is_zero(move.amount_tax)
+            ):
+                missing.append(self.env._("VAT number"))
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "%(invoice)s cannot be posted: %(company)s has no "
+                        "%(fields)s, which French law asks for on its invoices "
+                        "(Settings > Companies).",
+                        invoice=move.display_name,
+                        company=company.display_name,
+                        fields=self.env._(" nor ").join(missing),
+                    )
+                )
+
+    def _get_french_payment_mentions(self):
+        """{subject code of a Factur-X note: text} of the payment mentions of
+        a French invoice: late-payment penalties (PMD), recovery indemnity
+        (PMT), early-payment discount (AAB), those set."""
+        self.ensure_one()
+        company = self.company_id
+        mentions = {
+            "PMD": self.env._(
+                "Late-payment penalties: %(rate)s %% a year",
+                rate=formatLang(self.env, company.invoice_penalty_rate),
+            ),
+            "PMT": company.invoice_recovery_mention,
+            "AAB": company.invoice_discount_mention,
+        }
+        return {code: text for code, text in mentions.items() if text}
+
+    def _get_french_legal_mentions(self):
+        """The legal mentions that the invoice of a French company prints in
+        its body, beyond what stock Odoo and l10n_fr print: the parties' legal
+        numbers, penalties, recovery indemnity, discount, category of
+        operation, VAT franchise. Empty for other companies."""
+        self.ensure_one()
+        if not self._is_french_sale():
+            return []
+        company = self.company_id
+        mentions = [
+            self.env._(
+                "Seller: %(company)s, %(numbers)s",
+                company=company.name,
+                numbers=", ".join(company.partner_id._get_legal_numbers()),
+            )
+        ]
+        customer_numbers = self.commercial_partner_id._get_legal_numbers(
+            siren_only=True
+        )
+        if customer_numbers:
+            mentions.append(
+                self.env._("Customer: %(numbers)s", numbers=", ".join(customer_numbers))
+            )
+        mentions += self._get_french_payment_mentions().values()
+        tax_scopes = self.invoice_line_ids.tax_ids.mapped("tax_scope")
+        if company.invoice_operation_category and not (
+            "l10n_fr_is_company_french" in self._fields and any(tax_scopes)
+        ):  # l10n_fr_account prints the category from the taxes' scope
+            mentions.append(
+                self.env._(
+                    "Category of operation: %(category)s",
+                    category=company.invoice_operation_category,
+                )
+            )
+        if company.vat_franchise:
+            mentions.append(VAT_FRANCHISE_MENTION)
+        return mentions

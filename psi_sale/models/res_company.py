@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# Printed as they are on the invoices of French companies: French legal texts
+VAT_FRANCHISE_MENTION = "TVA non applicable, art. 293 B du CGI"
+
 DAY_ROUNDING = [
     ("none", "No rounding"),
     ("quarter", "Quarter day"),
@@ -92,6 +95,41 @@ class ResCompany(models.Model):
         "completing the order deducting what remains.",
     )
 
+    # French legal mentions of invoices (in French: they are printed as typed)
+    invoice_penalty_rate = fields.Float(
+        string="Late-Payment Penalty Rate (%)",
+        default=12.15,
+        digits=(16, 2),
+        help="Yearly rate of the penalties due on late payment, printed on the "
+        "invoices of a French company (at least three times the legal interest "
+        "rate; without a stipulated rate, the law applies the ECB rate plus 10 "
+        "points: 12.15 % in 2026).",
+    )
+    invoice_recovery_mention = fields.Char(
+        string="Recovery Indemnity Mention",
+        default="Indemnité forfaitaire pour frais de recouvrement : 40 €",
+        help="The fixed recovery indemnity, printed on the invoices of a French "
+        "company (article L441-10 of the Code de commerce).",
+    )
+    invoice_discount_mention = fields.Char(
+        string="Early-Payment Discount Mention",
+        default="Pas d'escompte pour paiement anticipé",
+        help="The discount for early payment, printed on the invoices of a "
+        "French company.",
+    )
+    invoice_operation_category = fields.Char(
+        string="Category of Operation",
+        default="Prestation de services",
+        help="Printed on the invoices of a French company whose taxes do not "
+        "tell it already.",
+    )
+    vat_franchise = fields.Boolean(
+        string="VAT Franchise",
+        help="The company charges no VAT (franchise en base, article 293 B of "
+        "the Code général des impôts): its invoices say so and need no VAT "
+        "number.",
+    )
+
     @api.depends("resource_calendar_id")
     def _compute_timesheet_hours_per_day(self):
         for company in self:
@@ -101,6 +139,18 @@ class ResCompany(models.Model):
     @api.constrains("timesheet_hours_per_day")
     def _check_timesheet_hours_per_day(self):
         check_hours_per_day(self, "timesheet_hours_per_day")
+
+    @api.constrains("invoice_penalty_rate")
+    def _check_invoice_penalty_rate(self):
+        for company in self:
+            if company.invoice_penalty_rate < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the late-payment penalty rate cannot be "
+                        "negative.",
+                        company=company.display_name,
+                    )
+                )
 
     def _get_hours_per_day(self, partner=None):
         """The length of a working day, in hours, for PARTNER's contract with
@@ -114,3 +164,22 @@ class ResCompany(models.Model):
             or self.resource_calendar_id.hours_per_day
             or 8.0
         )
+
+    # French invoices ----------------------------------------------------------
+
+    def _is_french(self):
+        """Whether this company invoices under French law (its fiscal country
+        is France or one of its overseas departments, as l10n_fr has it)."""
+        self.ensure_one()
+        codes = (
+            self._get_france_country_codes()
+            if hasattr(self, "_get_france_country_codes")  # l10n_fr
+            else ["FR"]
+        )
+        return self.account_fiscal_country_id.code in codes
+
+    def _get_siret(self):
+        """The company's SIRET (l10n_fr's field; without l10n_fr, its company
+        ID)."""
+        self.ensure_one()
+        return self.siret if "siret" in self._fields else self.company_registry

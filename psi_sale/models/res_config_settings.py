@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -22,3 +22,22 @@ class ResConfigSettings(models.TransientModel):
     down_payment_deduction = fields.Selection(
         related="company_id.down_payment_deduction", readonly=False
     )
+    invoice_penalty_rate = fields.Float(
+        related="company_id.invoice_penalty_rate", readonly=False
+    )
+    invoice_recovery_mention = fields.Char(
+        related="company_id.invoice_recovery_mention", readonly=False
+    )
+    invoice_discount_mention = fields.Char(
+        related="company_id.invoice_discount_mention", readonly=False
+    )
+    invoice_operation_category = fields.Char(
+        related="company_id.invoice_operation_category", readonly=False
+    )
+    vat_franchise = fields.Boolean(related="company_id.vat_franchise", readonly=False)
+    is_french_company = fields.Boolean(compute="_compute_is_french_company")
+
+    @api.depends("company_id.account_fiscal_country_id")
+    def _compute_is_french_company(self):
+        for settings in self:
+            settings.is_french_company = settings.company_id._is_french()

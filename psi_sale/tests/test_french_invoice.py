@@ -1,0 +1,442 @@
+from unittest.mock import patch
+
+import facturx
+from lxml import etree
+
+from odoo import tools
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Command
+from odoo.tests import Form, tagged
+
+from odoo.addons.base.tests.common import BaseCommon
+from odoo.addons.psi_sale.models.account_edi_xml_cii import (
+    AccountEdiXmlCII as PsiCII,
+)
+
+from .test_french_database import pdf_text, print_without_styles_server
+
+NS = {
+    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+    "ram": "urn:un:unece:uncefact:data:standard:"
+    "ReusableAggregateBusinessInformationEntity:100",
+    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
+    "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
+}
+
+
+class FacturXCommon(BaseCommon):
+    """An order of 10 days at 1,000 (10,000 untaxed, 20 % VAT) of a French
+    customer, its down payment of 30 % and the invoices that deduct it in
+    proportion (the acceptance example of French invoicing)."""
+
+    @classmethod
+    def setup_main_company(cls, currency_code=None):
+        """The company keeps its currency: euros on the French database."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.down_payment_deduction = "proportional"
+        # the French chart's VAT on services, else the company's default
+        cls.tax = (
+            cls.env["account.tax"].search(
+                [
+                    ("company_id", "=", cls.company.id),
+                    ("type_tax_use", "=", "sale"),
+                    ("amount", "=", 20),
+                    ("tax_scope", "=", "service"),
+                ],
+                limit=1,
+            )
+            or cls.company.account_sale_tax_id
+        )
+        cls.uom_day = cls.env.ref("uom.product_uom_day")
+        cls.product_day = cls.env["product.product"].create(
+            {
+                "name": "Jour de conseil",
+                "type": "service",
+                "invoice_policy": "delivery",
+                "service_type": "manual",
+                "list_price": 1000,
+                "uom_id": cls.uom_day.id,
+                "uom_po_id": cls.uom_day.id,
+                "taxes_id": [Command.set(cls.tax.ids)],
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Imprimerie Lambert",
+                "is_company": True,
+                "street": "8 rue de la Paix",
+                "zip": "75002",
+                "city": "Paris",
+                "country_id": cls.env.ref("base.fr").id,
+                "company_registry": "552100554",
+                "vat": "FR96552100554",
+                "email": "compta@lambert.example.com",
+                "lang": "fr_FR",
+            }
+        )
+
+        cls.env["res.partner.bank"].create(
+            {
+                "acc_number": "FR1420041010050500013M02606",
+                "partner_id": cls.company.partner_id.id,
+            }
+        )
+
+    @classmethod
+    def _order(cls):
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": cls.customer.id,
+                "client_order_ref": "BC-2026-118",
+                "order_line": [
+                    Command.create(
+                        {"product_id": cls.product_day.id, "product_uom_qty": 10}
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        return order
+
+    @staticmethod
+    def _invoice(order, mode, post=True, **values):
+        """What the invoicing wizard creates for the order, posted unless told."""
+        before = order.invoice_ids
+        order.env["sale.advance.payment.inv"].with_context(
+            active_model="sale.order", active_ids=order.ids
+        ).create(dict(values, invoice_mode=mode)).create_invoices()
+        invoice = order.invoice_ids - before
+        if post:
+            invoice.action_post()
+        return invoice
+
+    def _xml(self, invoice):
+        """The Factur-X XML of the invoice."""
+        xml, _errors = self.env["account.edi.xml.cii"]._export_invoice(invoice)
+        return xml
+
+    def _stock_xml(self, invoice):
+        """The XML that stock Odoo writes: psi_sale's hooks and templates off."""
+        views = self.env.ref("psi_sale.account_invoice_line_facturx_export_22")
+        views |= self.env.ref("psi_sale.account_invoice_facturx_export_22")
+        views.active = False
+        try:
+            with (
+                patch.object(
+                    PsiCII,
+                    "_export_invoice_vals",
+                    lambda cii, move: super(PsiCII, cii)._export_invoice_vals(move),
+                ),
+                patch.object(
+                    PsiCII,
+                    "_get_exchanged_document_vals",
+                    lambda cii, move: super(PsiCII, cii)._get_exchanged_document_vals(
+                        move
+                    ),
+                ),
+            ):
+                return self._xml(invoice)
+        finally:
+            views.active = True
+
+    @classmethod
+    def _story(cls):
+        """The order; its down payment, intermediate (4 days) and final (6
+        days) invoices, posted."""
+        order = cls._order()
+        line = order.order_line
+        down_payment = cls._invoice(order, "percentage", amount=30)
+        line.qty_delivered = 4
+        intermediate = cls._invoice(order, "lines_deduct")
+        line.qty_delivered = 10
+        final = cls._invoice(order, "lines_deduct")
+        return order, down_payment, intermediate, final
+
+
+@tagged("post_install", "-at_install", "-standard", "psi_fr")
+class TestFrenchFacturX(FacturXCommon):
+    """On the French database: Factur-X that the Factur-X schema accepts and
+    that tells the deal's story, embedded in the PDF of "Envoyer et
+    imprimer"; the legal mentions in the PDF's text; no posting without the
+    seller's SIRET or VAT number."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.order, cls.down_payment, cls.intermediate, cls.final = cls._story()
+        print_without_styles_server(cls.env)
+
+    def assertValidFacturX(self, xml):
+        """The XML passes the Factur-X XSD of its profile; return its tree."""
+        self.assertTrue(facturx.xml_check_xsd(xml))
+        return etree.fromstring(xml)
+
+    def _text(self, tree, path):
+        return [node.text for node in tree.xpath(path, namespaces=NS)]
+
+    def _lines(self, tree):
+        """(item name, unit, quantity, net amount) of each line."""
+        return [
+            (
+                item.findtext("ram:SpecifiedTradeProduct/ram:Name", namespaces=NS),
+                item.find("ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", NS).get(
+                    "unitCode"
+                ),
+                float(
+                    item.findtext(
+                        "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity",
+                        namespaces=NS,
+                    )
+                ),
+                float(
+                    item.findtext(
+                        "ram:SpecifiedLineTradeSettlement/"
+                        "ram:SpecifiedTradeSettlementLineMonetarySummation/"
+                        "ram:LineTotalAmount",
+                        namespaces=NS,
+                    )
+                ),
+            )
+            for item in tree.xpath(
+                "//ram:IncludedSupplyChainTradeLineItem", namespaces=NS
+            )
+        ]
+
+    def _totals(self, tree):
+        summation = "//ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:{}"
+        return {
+            name: float(self._text(tree, summation.format(name))[0])
+            for name in (
+                "LineTotalAmount",
+                "TaxBasisTotalAmount",
+                "TaxTotalAmount",
+                "GrandTotalAmount",
+            )
+        }
+
+    def _preceding(self, tree):
+        return [
+            (
+                reference.findtext("ram:IssuerAssignedID", namespaces=NS),
+                reference.findtext(
+                    "ram:FormattedIssueDateTime/qdt:DateTimeString", namespaces=NS
+                ),
+            )
+            for reference in tree.xpath(
+                "//ram:InvoiceReferencedDocument", namespaces=NS
+            )
+        ]
+
+    @staticmethod
+    def _date(invoice):
+        return invoice.invoice_date.strftime("%Y%m%d")
+
+    def test_down_payment_invoice_is_a_prepayment_invoice(self):
+        self.assertEqual(self.down_payment.amount_untaxed, 3000)
+        tree = self.assertValidFacturX(self._xml(self.down_payment))
+        self.assertEqual(
+            self._text(tree, "//rsm:ExchangedDocument/ram:TypeCode"), ["386"]
+        )
+        self.assertEqual(self._text(tree, "//ram:InvoiceCurrencyCode"), ["EUR"])
+        ((name, unit, quantity, amount),) = self._lines(tree)
+        self.assertTrue(name, "the down payment line has an item name (BT-153)")
+        self.assertEqual((unit, quantity, amount), ("C62", 1.0, 3000.0))
+        self.assertEqual(self._preceding(tree), [])
+        notes = {
+            note.findtext("ram:SubjectCode", namespaces=NS): note.findtext(
+                "ram:Content", namespaces=NS
+            )
+            for note in tree.xpath(
+                "//rsm:ExchangedDocument/ram:IncludedNote", namespaces=NS
+            )
+        }
+        self.assertEqual(
+            notes,
+            {
+                "PMD": "Pénalités de retard : 12,15 % par an",
+                "PMT": "Indemnité forfaitaire pour frais de recouvrement : 40 €",
+                "AAB": "Pas d'escompte pour paiement anticipé",
+            },
+            "the payment mentions that French rules want as notes (BR-FR-05)",
+        )
+
+    def test_stock_xml_of_a_down_payment_is_rejected_by_the_schema(self):
+        """What psi_sale fixes: stock's line without item name (BR-25)."""
+        stock_xml = self._stock_xml(self.down_payment)
+        self.assertIn(b"<ram:TypeCode>380</ram:TypeCode>", stock_xml)
+        with (
+            self.assertLogs("factur-x", "ERROR"),
+            self.assertRaisesRegex(Exception, "Description': This element is not"),
+        ):
+            facturx.xml_check_xsd(stock_xml)
+
+    def test_intermediate_and_final_invoices_reference_the_down_payment(self):
+        for invoice, days, deducted in (
+            (self.intermediate, 4, 1200),
+            (self.final, 6, 1800),
+        ):
+            self.assertEqual(invoice.amount_untaxed, days * 1000 - deducted)
+            tree = self.assertValidFacturX(self._xml(invoice))
+            self.assertEqual(
+                self._text(tree, "//rsm:ExchangedDocument/ram:TypeCode"), ["380"]
+            )
+            self.assertEqual(
+                self._preceding(tree),
+                [(self.down_payment.name, self._date(self.down_payment))],
+            )
+            lines = self._lines(tree)
+            self.assertEqual(
+                [(unit, amount) for _name, unit, _quantity, amount in lines],
+                [("DAY", days * 1000.0), ("C62", -deducted)],
+            )
+            self.assertEqual(
+                [quantity for _name, _unit, quantity, _amount in lines],
+                invoice.invoice_line_ids.filtered(
+                    lambda line: line.display_type == "product"
+                ).mapped("quantity"),
+                "the quantities printed",
+            )
+            self.assertEqual(lines[0][2], days)
+            self.assertTrue(all(line[0] for line in lines), "every line is named")
+            totals = self._totals(tree)
+            self.assertAlmostEqual(
+                sum(line[3] for line in lines), totals["LineTotalAmount"]
+            )
+            self.assertEqual(
+                totals,
+                {
+                    "LineTotalAmount": invoice.amount_untaxed,
+                    "TaxBasisTotalAmount": invoice.amount_untaxed,
+                    "TaxTotalAmount": invoice.amount_tax,
+                    "GrandTotalAmount": invoice.amount_total,
+                },
+            )
+
+    def test_order_and_customer_references(self):
+        tree = etree.fromstring(self._xml(self.intermediate))
+        agreement = "//ram:ApplicableHeaderTradeAgreement/"
+        self.assertEqual(
+            self._text(
+                tree,
+                agreement + "ram:SellerOrderReferencedDocument/ram:IssuerAssignedID",
+            ),
+            [self.order.name],
+        )
+        self.assertEqual(
+            self._text(
+                tree,
+                agreement + "ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID",
+            ),
+            ["BC-2026-118"],
+        )
+        self.assertEqual(
+            self._text(tree, agreement + "ram:BuyerReference"), ["BC-2026-118"]
+        )
+
+    def test_credit_note_references_the_invoice_it_reverses(self):
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=self.intermediate.ids)
+            .create({"journal_id": self.intermediate.journal_id.id, "reason": "Erreur"})
+        )
+        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        credit_note.action_post()
+        tree = self.assertValidFacturX(self._xml(credit_note))
+        self.assertEqual(
+            self._text(tree, "//rsm:ExchangedDocument/ram:TypeCode"), ["381"]
+        )
+        self.assertIn(
+            (self.intermediate.name, self._date(self.intermediate)),
+            self._preceding(tree),
+        )
+
+    def test_send_and_print_embeds_factur_x_and_prints_the_mentions(self):
+        """ "Envoyer et imprimer" of each invoice: a PDF that holds its
+        Factur-X (read back by the factur-x package) and, in its text, the
+        legal mentions of a French invoice."""
+        for invoice in (self.down_payment, self.intermediate, self.final):
+            wizard = self.env["account.move.send.wizard"].create(
+                {"move_id": invoice.id, "sending_methods": ["manual"]}
+            )
+            self.assertEqual(wizard.invoice_edi_format, "facturx")
+            # stock skips the PDF and its Factur-X under test: not here
+            with patch.dict(tools.config.options, {"test_enable": False}):
+                wizard.action_send_and_print()
+            pdf = invoice.invoice_pdf_report_id.raw
+            _filename, xml = facturx.get_facturx_xml_from_pdf(pdf)
+            tree = etree.fromstring(xml)
+            self.assertEqual(
+                self._text(tree, "//rsm:ExchangedDocument/ram:ID"), [invoice.name]
+            )
+            text = " ".join(pdf_text(pdf).split())
+            for expected in (
+                "Pénalités de retard : 12,15 % par an",
+                "Indemnité forfaitaire pour frais de recouvrement : 40 €",
+                "Pas d'escompte pour paiement anticipé",
+                "SIRET : 12345678210001",
+                "TVA : FR11123456782",
+                "SIREN : 552100554",
+                "Prestation de services",
+            ):
+                self.assertIn(expected, text)
+
+    def test_mentions_follow_the_settings(self):
+        settings = Form(self.env["res.config.settings"])
+        self.assertTrue(settings.is_french_company)
+        settings.invoice_penalty_rate = 15
+        settings.invoice_discount_mention = "Escompte de 1 % pour paiement à 8 jours"
+        settings.vat_franchise = True
+        settings.save().execute()
+        mentions = self.intermediate.with_context(
+            lang="fr_FR"
+        )._get_french_legal_mentions()
+        self.assertIn("Pénalités de retard : 15,00 % par an", mentions)
+        self.assertIn("Escompte de 1 % pour paiement à 8 jours", mentions)
+        self.assertIn("TVA non applicable, art. 293 B du CGI", mentions)
+
+    def test_negative_penalty_rate_is_refused(self):
+        with self.assertRaises(ValidationError) as refused:
+            self.company.invoice_penalty_rate = -1
+        self.assertIn("cannot be negative", str(refused.exception))
+        self.env.invalidate_all()
+        self.assertEqual(self.company.invoice_penalty_rate, 12.15)
+
+    def test_no_posting_without_siret(self):
+        self.company.siret = False
+        invoice = self._invoice(self._order(), "percentage", post=False, amount=30)
+        with self.assertRaises(UserError) as refused:
+            invoice.action_post()
+        self.assertIn("has no SIRET", str(refused.exception))
+        self.assertRecordValues(invoice, [{"state": "draft", "name": "/"}])
+
+    def test_no_vat_charged_without_vat_number_unless_franchise(self):
+        self.company.vat = False
+        invoice = self._invoice(self._order(), "percentage", post=False, amount=30)
+        with self.assertRaises(UserError) as refused:
+            invoice.action_post()
+        self.assertIn("has no VAT number", str(refused.exception))
+        self.assertRecordValues(invoice, [{"state": "draft", "name": "/"}])
+        self.company.vat_franchise = True
+        invoice.action_post()
+        self.assertEqual(invoice.state, "posted")
+
+
+@tagged("post_install", "-at_install")
+class TestFacturXOutsideFrance(FacturXCommon):
+    """A company outside France: its Factur-X stays stock Odoo's, byte for
+    byte, and nothing of French law is printed or checked."""
+
+    def test_factur_x_unchanged(self):
+        self.assertNotEqual(self.company.account_fiscal_country_id.code, "FR")
+        self.company.vat = False
+        _order, *invoices = self._story()
+        self.assertEqual({invoice.state for invoice in invoices}, {"posted"})
+        for invoice in invoices:
+            xml = self._xml(invoice)
+            self.assertIn(b"<ram:TypeCode>380</ram:TypeCode>", xml)
+            self.assertEqual(xml, self._stock_xml(invoice))
+            self.assertEqual(invoice._get_french_legal_mentions(), [])

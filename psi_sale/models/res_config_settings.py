@@ -22,3 +22,6 @@ class ResConfigSettings(models.TransientModel):
     down_payment_deduction = fields.Selection(
         related="company_id.down_payment_deduction", readonly=False
     )
+    overrun_policy = fields.Selection(
+        related="company_id.overrun_policy", readonly=False
+    )

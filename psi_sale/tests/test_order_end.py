@@ -1,0 +1,248 @@
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import PsiOrderCommon
+
+
+@tagged("post_install", "-at_install")
+class TestOrderEnd(PsiOrderCommon):
+    """The end of the deal: time over the ordered days, closing an order,
+    hours as logged, days rounded when a period is invoiced."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.salesperson = new_test_user(
+            cls.env,
+            "psi_end_salesperson",
+            "sales_team.group_sale_salesman",
+            lang="fr_FR",
+        )
+        cls.sales_manager = new_test_user(
+            cls.env, "psi_end_sales_manager", "sales_team.group_sale_manager"
+        )
+        cls.upsell = cls.env.ref("sale.mail_act_sale_upsell")
+
+    def _order_of(self, product, quantity, policy="invoice"):
+        self.company_a.overrun_policy = policy
+        order = self._order((product, quantity), confirm=False)
+        order.user_id = self.salesperson
+        order.action_confirm()
+        self.assertEqual(order.overrun_policy, policy)
+        return order
+
+    def _upsell_activities(self, order):
+        self.env.flush_all()  # as at the end of the request that logs the time
+        return order.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == self.upsell
+        )
+
+    def _invoice_delivered(self, order, mode="lines_deduct", **values):
+        wizard = (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create(dict(values, invoice_mode=mode))
+        )
+        wizard.create_invoices()
+        return order.invoice_ids.filtered(lambda move: move.state == "draft")
+
+    # Overrun -------------------------------------------------------------------
+
+    def test_overrun_is_shown_and_told_once_then_invoiced(self):
+        order = self._order_of(self.product_consulting, 2)
+        line = order.order_line
+        self._log(line, (self.employee_1, 14), (self.employee_2, 7))
+        self.assertRecordValues(
+            line,
+            [
+                {
+                    "qty_delivered": 3,
+                    "qty_overrun": 1,
+                    "hours_overrun": 7,
+                    "overrun_amount": 600,
+                    "qty_to_invoice": 3,
+                }
+            ],
+        )
+        self.assertEqual(order.overrun_amount, 600)
+        activity = self._upsell_activities(order)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.salesperson)
+        note = activity.note  # in the salesperson's language
+        self.assertIn(order.name, note)
+        self.assertIn("3,00 Jours livrés pour 2,00 commandés", note)
+        self._log(line, (self.employee_1, 2))
+        self.assertEqual(len(self._upsell_activities(order)), 1, "one per crossing")
+        invoice = order._create_invoices()
+        self.assertEqual(invoice.invoice_line_ids.quantity, 3.29)
+
+    def test_cap_invoices_the_ordered_days_and_keeps_the_rest_visible(self):
+        order = self._order_of(self.product_consulting, 2, policy="cap")
+        line = order.order_line
+        self._log(line, (self.employee_1, 21))
+        self.assertEqual(line.qty_to_invoice, 2)
+        self.assertEqual(line.untaxed_amount_to_invoice, 1200)
+        invoice = order._create_invoices()
+        self.assertEqual(invoice.invoice_line_ids.quantity, 2)
+        self.assertEqual(invoice.amount_untaxed, 1200)
+        self.assertRecordValues(
+            line,
+            [
+                {
+                    "qty_delivered": 3,
+                    "qty_invoiced": 2,
+                    "qty_to_invoice": 0,
+                    "qty_overrun": 1,
+                    "hours_overrun": 7,
+                    "untaxed_amount_to_invoice": 0,
+                }
+            ],
+        )
+        with self.assertRaises(UserError):  # nothing left to invoice
+            order._create_invoices()
+        # the ordered quantity raised: the extra day is invoiced
+        line.product_uom_qty = 3
+        self.assertEqual(line.qty_to_invoice, 1)
+        self.assertFalse(line.qty_overrun)
+
+    def test_prepaid_line_over_its_quantity_gets_one_activity(self):
+        order = self._order_of(self.product_training, 2)
+        line = order.order_line
+        self._log(line, (self.employee_1, 21))
+        self.assertEqual(line.qty_overrun, 1)
+        self._log(line, (self.employee_2, 3))
+        self.assertEqual(len(self._upsell_activities(order)), 1)
+
+    def test_raised_quantity_tells_again_at_the_next_crossing(self):
+        order = self._order_of(self.product_consulting, 1)
+        line = order.order_line
+        self._log(line, (self.employee_1, 10))
+        self.assertEqual(len(self._upsell_activities(order)), 1)
+        line.product_uom_qty = 2
+        self._log(line, (self.employee_1, 7))
+        self.assertEqual(len(self._upsell_activities(order)), 2)
+
+    def test_overrun_check_reads_no_timesheet_per_line(self):
+        order = self._order_of(self.product_consulting, 2)
+        line = order.order_line
+        self._log(line, *[(self.employee_1, 0.5)] * 1000)
+        self.assertEqual(line.qty_overrun, 69.43)  # 500 h = 71.43 days of 7 h
+        self.env.invalidate_all()
+        with self.assertQueryCount(10):  # as many for one timesheet
+            self.assertTrue(order.order_line.qty_overrun)
+            self.assertFalse(order._get_prepaid_service_lines_to_upsell())
+
+    def test_portal_shows_overrun_and_hours_without_amounts(self):
+        order = self._order_of(self.product_consulting, 2, policy="cap")
+        self._log(order.order_line, (self.employee_1, 9), (self.employee_2, 12))
+        [row] = order.with_context(lang="fr_FR")._get_portal_tracking_rows()
+        self.assertEqual(row["overrun"], "1,00")
+        self.assertEqual(row["time_spent"], "21:00")
+
+    # Closing an order ----------------------------------------------------------
+
+    def _closing(self, order):
+        action = order.with_user(self.sales_manager).action_close_order()
+        return (
+            self.env[action["res_model"]]
+            .with_user(self.sales_manager)
+            .with_context(action["context"])
+            .create({})
+        )
+
+    def test_closing_deducts_what_is_left_after_confirmation(self):
+        self.company_a.down_payment_deduction = "proportional"
+        order = self._order_of(self.product_consulting, 10)
+        self._down_payment(order, 30)
+        self._log(order.order_line, (self.employee_1, 35))
+        invoice = self._invoice_delivered(order)
+        self.assertEqual(invoice.amount_untaxed, 3000 - 900)
+        invoice.action_post()
+        closing = self._closing(order)
+        self.assertRecordValues(
+            closing,
+            [
+                {
+                    "amount_to_invoice": 0,
+                    "downpayment_to_deduct": 900,
+                    "credit_note_amount": 900,
+                    "down_payment_deduction": "proportional",
+                }
+            ],
+        )
+        self.assertFalse(order.invoice_ids.filtered(lambda m: m.state == "draft"))
+        closing.action_close()
+        credit_note = order.invoice_ids.filtered(lambda move: move.state == "draft")
+        self.assertEqual(credit_note.move_type, "out_refund")
+        self.assertEqual(credit_note.amount_untaxed, 900)
+        credit_note.action_post()
+        self.assertRecordValues(
+            order, [{"is_closed": True, "locked": True, "downpayment_amount_to_deduct": 0}]
+        )
+        self.assertTrue(all(order.tasks_ids.mapped("is_closed")))
+        deducted_before = -sum(
+            invoice.invoice_line_ids.filtered("is_downpayment").mapped("price_subtotal")
+        )
+        self.assertEqual(deducted_before + credit_note.amount_untaxed, 1800)
+
+    def test_closing_invoices_the_rest_minus_every_down_payment(self):
+        order = self._order_of(self.product_consulting, 10)
+        self._down_payment(order, 30)
+        self._log(order.order_line, (self.employee_1, 42))
+        closing = self._closing(order)
+        self.assertEqual(closing.amount_to_invoice, 3600)
+        self.assertFalse(closing.credit_note_amount)
+        closing.action_close()
+        invoice = order.invoice_ids.filtered(lambda move: move.state == "draft")
+        self.assertEqual(invoice.move_type, "out_invoice")
+        self.assertEqual(invoice.amount_untaxed, 3600 - 1800)
+        self.assertTrue(order.locked)
+
+    def test_closing_with_nothing_left_only_locks(self):
+        order = self._order_of(self.product_consulting, 1)
+        self._closing(order).action_close()
+        self.assertFalse(order.invoice_ids)
+        self.assertRecordValues(order, [{"is_closed": True, "locked": True}])
+
+    def test_bad_closings_and_cancellations_are_refused(self):
+        draft = self._order((self.product_consulting, 1), confirm=False)
+        cancelled = self._order((self.product_consulting, 1))
+        cancelled._action_cancel()
+        company_b = self.env["res.company"].create({"name": "PSI Conseil Nord"})
+        other = self._confirmed_order(company=company_b)
+        for order in (draft, cancelled):
+            with self.assertRaisesRegex(UserError, "Only a confirmed order"):
+                order.action_close_order()
+        with self.assertRaisesRegex(UserError, "PSI Conseil Nord"):
+            other.with_context(
+                allowed_company_ids=self.company_a.ids
+            ).action_close_order()
+        order = self._order_of(self.product_consulting, 1)
+        self._closing(order).action_close()
+        with self.assertRaises(UserError):
+            order.action_close_order()
+        invoiced = self._order_of(self.product_consulting, 10)
+        self._down_payment(invoiced, 30)
+        with self.assertRaisesRegex(UserError, "credit notes"):
+            invoiced.action_cancel()
+        self.assertEqual(invoiced.state, "sale")
+        self.assertFalse(draft.is_closed or cancelled.is_closed or other.is_closed)
+
+    # Rounding ------------------------------------------------------------------
+
+    def test_quarter_rounding_applies_to_a_period_too(self):
+        self.company_a.timesheet_hours_per_day = 8
+        self.company_a.timesheet_day_rounding = "quarter"
+        order = self._order_of(self.product_consulting, 5)
+        self._log(order.order_line, (self.employee_1, 6), (self.employee_2, 4))
+        self.assertEqual(order.order_line.qty_delivered, 1.25)
+        today = order.order_line.timesheet_ids[:1].date
+        invoice = self._invoice_delivered(
+            order,
+            "lines",
+            date_start_invoice_timesheet=today,
+            date_end_invoice_timesheet=today,
+        )
+        self.assertEqual(invoice.invoice_line_ids.quantity, 1.25)
+        self.assertEqual(invoice.invoice_line_ids.quantity_hours, 10)

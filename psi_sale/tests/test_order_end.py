@@ -147,7 +147,7 @@ class TestOrderEnd(PsiOrderCommon):
         return (
             self.env[action["res_model"]]
             .with_user(self.sales_manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
 
@@ -178,7 +178,8 @@ class TestOrderEnd(PsiOrderCommon):
         self.assertEqual(credit_note.amount_untaxed, 900)
         credit_note.action_post()
         self.assertRecordValues(
-            order, [{"is_closed": True, "locked": True, "downpayment_amount_to_deduct": 0}]
+            order,
+            [{"is_closed": True, "locked": True, "downpayment_amount_to_deduct": 0}],
         )
         self.assertTrue(all(order.tasks_ids.mapped("is_closed")))
         deducted_before = -sum(

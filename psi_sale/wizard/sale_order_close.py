@@ -9,7 +9,7 @@ class SaleOrderClose(models.TransientModel):
     _description = "Close a Sales Order"
 
     order_id = fields.Many2one(
-        "sale.order", string="Order", required=True, readonly=True, ondelete="cascade"
+        "sale.order", required=True, readonly=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="order_id.company_id")
     currency_id = fields.Many2one(related="order_id.currency_id")

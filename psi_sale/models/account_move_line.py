@@ -65,7 +65,7 @@ class AccountMoveLine(models.Model):
         """Whether HOURS, in days of the order's length rounded as it says,
         make this line's quantity."""
         sale_line = self.sale_line_ids[:1]
-        hour = self.env.ref("uom.product_uom_hour")
+        hour = self.product_uom_id._day_and_hour()[1]
         days = sale_line._round_days(
             hour._convert_working_time(
                 hours,

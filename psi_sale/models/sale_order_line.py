@@ -166,7 +166,7 @@ class SaleOrderLine(models.Model):
     def _in_hours(self, quantity):
         """QUANTITY of the line's unit in hours, days of the order's length
         (0 for a unit that is not working time)."""
-        hour = self.env.ref("uom.product_uom_hour")
+        hour = self.product_uom._day_and_hour()[1]  # once per line: no env.ref
         if self.product_uom.category_id != hour.category_id:
             return 0.0
         return self.product_uom._convert_working_time(

@@ -66,7 +66,6 @@ def is_psi(env):
 def generate(env, sizes):
     """The same records on both sides: the random draws do not depend on it."""
     rng = random.Random(SEED)
-    hour = env.ref("uom.product_uom_hour")
     env["hr.employee"].create(
         [{"name": f"Employee {number:02d}"} for number in range(EMPLOYEES)]
     )
@@ -80,20 +79,16 @@ def generate(env, sizes):
             for number in range(CUSTOMERS)
         ]
     )
-    products = env["product.product"].create(
-        [
-            {
-                "name": f"Service {number:02d}",
-                "type": "service",
-                "service_type": "timesheet",
-                "invoice_policy": "delivery",
-                "service_tracking": "task_in_project",
-                "uom_id": hour.id,
-                "uom_po_id": hour.id,
-                "list_price": rng.randrange(60, 150),
-            }
+    # odoo.addons holds psi_sale once the configuration is read
+    from odoo.addons.psi_sale.factory import service_product
+
+    products = env["product.product"].concat(
+        *(
+            service_product(
+                env, f"Service {number:02d}", rng.randrange(60, 150), unit="hour"
+            )
             for number in range(PRODUCTS)
-        ]
+        )
     )
     categories = env["crm.tag"].create(
         [{"name": f"Category {number}"} for number in range(CATEGORIES)]

@@ -24,6 +24,7 @@
         "data/crm_stage_data.xml",
         "data/mail_activity_plan_data.xml",
         "data/project_task_type_data.xml",
+        "report/report_layout_templates.xml",
         "report/sale_order_reports.xml",
         "report/sale_order_templates.xml",
         "report/account_move_templates.xml",
@@ -55,8 +56,9 @@
         "demo/project_milestone_demo.xml",
     ],
     "assets": {
-        "web.report_assets_common": [
-            "psi_sale/static/src/scss/report_fonts.scss",
+        "psi_sale.report_assets_system_fonts": [
+            ("include", "web.report_assets_common"),
+            ("remove", "web/static/fonts/fonts.scss"),
         ],
         "web.assets_tests": [
             "psi_sale/static/tests/tours/*.js",

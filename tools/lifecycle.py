@@ -48,22 +48,11 @@ def read(records, fields):
 
 
 def consulting_day(env, label, **values):
-    """A day of consulting sold in days, delivered by timesheets, a task per
-    line in the order's project."""
-    day = env.ref("uom.product_uom_day")
-    return env["product.product"].create(
-        {
-            "name": f"Jour de conseil ({label})",
-            "type": "service",
-            "list_price": 600,
-            "uom_id": day.id,
-            "uom_po_id": day.id,
-            "invoice_policy": "delivery",
-            "service_type": "timesheet",
-            "service_tracking": "task_in_project",
-            **values,
-        }
-    )
+    """A consulting day, made by psi_sale's product factory."""
+    # odoo.addons holds psi_sale once the configuration is read
+    from odoo.addons.psi_sale.factory import service_product
+
+    return service_product(env, f"Jour de conseil ({label})", 600, **values)
 
 
 def seed(env):

@@ -409,9 +409,9 @@ def ensure_browser(env):
 
 
 def ensure_documents():
-    """Odoo prints its PDF documents with wkhtmltopdf, in Lato (Debian's
-    wkhtmltopdf embeds it as text when it is installed on the system, see
-    psi_sale/static/src/scss/report_fonts.scss); the tests read them with
+    """Odoo prints its PDF documents with wkhtmltopdf, in Lato (with Debian's
+    wkhtmltopdf, psi_sale prints them in the system's fonts, as text: see
+    psi_sale/models/ir_actions_report.py); the tests read them with
     pdftotext."""
     ensure_debian_packages(
         {

@@ -12,3 +12,4 @@ from . import project_task
 from . import account_chart_template
 from . import account_move
 from . import account_move_line
+from . import ir_actions_report

@@ -2,7 +2,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
-from .common import PsiCrmCommon
+from .common import PsiCommon
 
 SALES = frozenset({"salesman_own", "salesman_all", "sales_manager"})
 EMPLOYEES = SALES | {"internal", "project_user"}
@@ -15,7 +15,7 @@ class Rollback(Exception):
 
 
 @tagged("post_install", "-at_install")
-class TestAccessMatrix(PsiCrmCommon):
+class TestAccessMatrix(PsiCommon):
     """What each group may read, write, create and delete among the records
     and fields psi_sale adds or changes (one test per group, a subtest per
     cell of ``MATRIX``), and what another company's users may see."""

@@ -2,11 +2,11 @@ from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common import PsiCrmCommon
+from .common import PsiCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCrmAccess(PsiCrmCommon):
+class TestCrmAccess(PsiCommon):
     """Who sees leads, stages and offer categories."""
 
     def test_salesman_own_documents_uses_offer_categories_on_own_leads(self):

@@ -1,10 +1,10 @@
 from odoo.tests import tagged
 
-from .common import PsiCrmCommon
+from .common import PsiCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCrmActivityPlan(PsiCrmCommon):
+class TestCrmActivityPlan(PsiCommon):
     def test_salesperson_launches_the_new_opportunity_plan(self):
         plan = self.env.ref("psi_sale.activity_plan_new_opportunity")
         opportunity = self.env["crm.lead"].create(

@@ -2,11 +2,11 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
-from .common import PsiCrmCommon
+from .common import PsiCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCrmOfferCategory(PsiCrmCommon):
+class TestCrmOfferCategory(PsiCommon):
     """Offer categories are tags: picked apart, kept in tag_ids, never lost."""
 
     def _lead(self, **values):

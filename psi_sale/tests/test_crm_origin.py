@@ -3,11 +3,11 @@ from lxml import etree
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import PsiCrmCommon
+from .common import PsiCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCrmOrigin(PsiCrmCommon):
+class TestCrmOrigin(PsiCommon):
     """Leads come from a trade show, an incoming letter, a campaign or prospecting."""
 
     @classmethod

@@ -3,11 +3,11 @@ from odoo.fields import Command
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import PsiCrmCommon
+from .common import PsiCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCrmStage(PsiCrmCommon):
+class TestCrmStage(PsiCommon):
     """Each company's lifecycle: its stages, their probability, their requirements."""
 
     @classmethod

@@ -1,34 +1,25 @@
 from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Command
-from odoo.tests import Form, new_test_user, tagged, warmup
+from odoo.tests import Form, tagged, warmup
 
 from odoo.addons.psi_sale.models.sale_order_line import SaleOrderLine as PsiLine
 
-from .common import PsiTimesheetCommon
+from .common import PsiCommon
 
 
 @tagged("post_install", "-at_install")
-class TestDaysHours(PsiTimesheetCommon):
+class TestDaysHours(PsiCommon):
     """Each company's and each contract's working day, wherever days meet hours."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create(
-            {"name": "PSI Belgique", "timesheet_hours_per_day": 8}
-        )
+        cls.company_b.timesheet_hours_per_day = 8
         cls.employee_b = cls.env["hr.employee"].create(
             {"name": "Lucas Peeters", "company_id": cls.company_b.id}
         )
-        cls.salesman = new_test_user(
-            cls.env, "psi_days_salesman", "sales_team.group_sale_salesman_all_leads"
-        )
-        cls.sales_manager = new_test_user(
-            cls.env, "psi_days_manager", "sales_team.group_sale_manager"
-        )
 
     def test_10_days_at_7_hours_give_a_task_of_70_hours(self):
-        order = self._confirmed_order()
+        order = self._order()
         line = order.order_line
         self.assertEqual(order.hours_per_day, 7)
         self.assertEqual(len(order.project_ids), 1)
@@ -38,7 +29,7 @@ class TestDaysHours(PsiTimesheetCommon):
         self.assertEqual(order.project_ids.allocated_hours, 70)
 
     def test_16_hours_at_7_hours_a_day_deliver_2_29_days_and_are_invoiced(self):
-        order = self._confirmed_order()
+        order = self._order()
         line = order.order_line
         self._log(line, (self.employee_1, 9), (self.employee_2, 7))
         self.assertEqual(line.qty_delivered, 2.29)
@@ -52,7 +43,7 @@ class TestDaysHours(PsiTimesheetCommon):
 
     def test_half_day_rounding_delivers_2_5_days(self):
         self.company_a.timesheet_day_rounding = "half"
-        order = self._confirmed_order()
+        order = self._order()
         self.assertEqual(order.day_rounding, "half")
         self._log(order.order_line, (self.employee_1, 9), (self.employee_2, 7))
         self.assertEqual(order.order_line.qty_delivered, 2.5)
@@ -61,7 +52,7 @@ class TestDaysHours(PsiTimesheetCommon):
         self.assertEqual(invoice.amount_untaxed, 1500)
 
     def test_another_company_keeps_its_8_hour_day(self):
-        order_b = self._confirmed_order(company=self.company_b)
+        order_b = self._order(company=self.company_b)
         self.assertEqual(order_b.hours_per_day, 8)
         self.assertEqual(order_b.order_line.task_id.allocated_hours, 80)
         self._log(order_b.order_line, (self.employee_b, 16))
@@ -75,23 +66,23 @@ class TestDaysHours(PsiTimesheetCommon):
             {"name": "Acheteur", "parent_id": contract.id}
         )
         self.assertEqual(contact.timesheet_hours_per_day, 7.5, "a commercial field")
-        order = self._confirmed_order(partner=contact)
+        order = self._order(partner=contact)
         self.assertEqual(order.hours_per_day, 7.5)
         self._log(order.order_line, (self.employee_1, 15))
         self.assertEqual(order.order_line.qty_delivered, 2)
-        other = self._confirmed_order()
+        other = self._order()
         self._log(other.order_line, (self.employee_1, 15))
         self.assertEqual(other.order_line.qty_delivered, 2.14)
 
     def test_confirmed_order_keeps_its_day_until_a_manager_changes_it(self):
-        order = self._confirmed_order()
+        order = self._order()
         line = order.order_line
         self._log(line, (self.employee_1, 9), (self.employee_2, 7))
         self.company_a.timesheet_hours_per_day = 8
         self.assertEqual(order.hours_per_day, 7)
         self.assertEqual(line.qty_delivered, 2.29)
         with self.assertRaises(UserError):
-            order.with_user(self.salesman).hours_per_day = 8
+            order.with_user(self.salesman_all).hours_per_day = 8
         self.assertEqual(order.hours_per_day, 7)
         order.with_user(self.sales_manager).with_context(
             tracking_disable=False, mail_notrack=False
@@ -118,12 +109,12 @@ class TestDaysHours(PsiTimesheetCommon):
         self.assertEqual(form.record.hours_per_day, 6)
 
     def test_ordered_quantity_change_updates_allocated_hours(self):
-        order = self._confirmed_order()
+        order = self._order()
         order.order_line.product_uom_qty = 4
         self.assertEqual(order.order_line.task_id.allocated_hours, 28)
 
     def test_line_sold_in_hours_gives_stock_figures(self):
-        order = self._confirmed_order(product=self.product_hourly, quantity=10)
+        order = self._order((self.product_hourly, 10))
         line = order.order_line
         self.assertEqual(line.task_id.allocated_hours, 10)
         self._log(line, (self.employee_1, 9), (self.employee_2, 7))
@@ -135,7 +126,7 @@ class TestDaysHours(PsiTimesheetCommon):
         self.assertEqual(self.uom_hour.factor, 8)
 
     def test_hours_per_day_out_of_range_is_refused(self):
-        order = self._confirmed_order()
+        order = self._order()
         for hours in (0, -1, 24.5):
             with self.subTest(hours=hours):
                 with self.assertRaises(ValidationError):
@@ -164,44 +155,21 @@ class TestDaysHours(PsiTimesheetCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestDaysHoursQueries(PsiTimesheetCommon):
+class TestDaysHoursQueries(PsiCommon):
     """Recomputing delivered days costs no query per line."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.orders = cls.env["sale.order"]
-        for _order in range(10):
-            order = cls.env["sale.order"].create(
-                {
-                    "partner_id": cls.customer.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": cls.product_consulting.id,
-                                "product_uom_qty": 20,
-                            }
-                        )
-                        for _line in range(20)
-                    ],
-                }
+        cls.orders = cls.env["sale.order"].concat(
+            *(
+                cls._order(*[(cls.product_consulting, 20)] * 20, confirm=False)
+                for _order in range(10)
             )
-            cls.orders |= order
+        )
         cls.orders.action_confirm()
         cls.lines = cls.orders.order_line
-        cls.env["account.analytic.line"].create(
-            [
-                {
-                    "name": "Atelier",
-                    "project_id": line.task_id.project_id.id,
-                    "task_id": line.task_id.id,
-                    "employee_id": cls.employee_1.id,
-                    "unit_amount": 3.5,
-                }
-                for line in cls.lines
-                for _timesheet in range(50)
-            ]
-        )
+        cls._log(cls.lines, *[(cls.employee_1, 3.5)] * 50)
 
     @warmup
     def test_recompute_delivered_of_200_lines_at_most_5_queries_over_stock(self):  # pylint: disable=missing-return,super-method-mismatch

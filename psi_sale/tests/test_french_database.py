@@ -3,6 +3,8 @@ import subprocess
 
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.psi_sale.models.ir_actions_report import wkhtmltopdf_draws_web_fonts
+
 
 def pdf_text(pdf):
     """The text of a PDF document, as pdftotext (poppler-utils) reads it."""
@@ -86,6 +88,25 @@ class TestFrenchDatabase(TransactionCase):
             "Bon pour accord",
         ):
             self.assertIn(expected, text)
+
+    def test_documents_print_text_with_debian_wkhtmltopdf(self):
+        """Debian's wkhtmltopdf would draw Odoo's web fonts as shapes: its PDF
+        pages get the report styles without them, in the server's Lato."""
+        self.assertTrue(wkhtmltopdf_draws_web_fonts(), "Debian's build here")
+        layout = self.env["ir.actions.report"]._get_layout()
+        self.assertEqual(layout, self.env.ref("psi_sale.minimal_layout_system_fonts"))
+        html = self.env["ir.qweb"]._render(layout.id, {"base_url": "", "body": ""})
+        self.assertIn("psi_sale.report_assets_system_fonts", html)
+        system_fonts, standard = (
+            self.env["ir.qweb"]._get_asset_bundle(bundle, js=False).css().raw.decode()
+            for bundle in (
+                "psi_sale.report_assets_system_fonts",
+                "web.report_assets_common",
+            )
+        )
+        self.assertIn("o_report_layout_standard", system_fonts)
+        self.assertNotIn("Lato-Reg-webfont", system_fonts)
+        self.assertIn("Lato-Reg-webfont", standard)
 
     def test_invoice_pdf(self):
         report = self.env["ir.actions.report"].with_context(force_report_rendering=True)

@@ -5,11 +5,13 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common import PsiOrderCommon
+from odoo.addons.psi_sale.factory import service_product
+
+from .common import PsiCommon
 
 
 @tagged("post_install", "-at_install")
-class TestInvoicing(PsiOrderCommon):
+class TestInvoicing(PsiCommon):
     """The four invoicing modes and the deduction of down payments.
 
     The worked example: an order of 10,000 untaxed (20 % VAT) delivered by
@@ -31,15 +33,14 @@ class TestInvoicing(PsiOrderCommon):
     @classmethod
     def _delivered_by_hand(cls, name, tax):
         """A service at 1,000 with this tax, its deliveries entered by hand."""
-        return cls.env["product.product"].create(
-            {
-                "name": name,
-                "type": "service",
-                "invoice_policy": "delivery",
-                "service_type": "manual",
-                "list_price": 1000,
-                "taxes_id": [Command.set(tax.ids)],
-            }
+        return service_product(
+            cls.env,
+            name,
+            1000,
+            unit="unit",
+            service_type="manual",
+            service_tracking="no",
+            taxes_id=[Command.set(tax.ids)],
         )
 
     def _mission(self, policy="full", quantity=10, partner=None):
@@ -64,6 +65,14 @@ class TestInvoicing(PsiOrderCommon):
 
     def _deliver(self, order, quantity):
         order.order_line.filtered("product_id").qty_delivered = quantity
+
+    def _deducting_invoice(self, policy, delivered):
+        """A mission under POLICY, its 30 % down payment posted, DELIVERED
+        days delivered: the order and its invoice with deduction, in draft."""
+        order = self._mission(policy)
+        self._posted_down_payment(order)
+        self._deliver(order, delivered)
+        return order, self._invoice(order, "lines_deduct")
 
     def _render(self, invoice):
         report = self.env["ir.actions.report"]
@@ -149,10 +158,7 @@ class TestInvoicing(PsiOrderCommon):
         self.assertEqual(order.invoice_status, "invoiced")
 
     def test_capped_deduction_never_makes_a_credit_note(self):
-        order = self._mission("capped")
-        self._posted_down_payment(order)
-        self._deliver(order, 1)
-        first = self._invoice(order, "lines_deduct")
+        order, first = self._deducting_invoice("capped", 1)
         self.assertEqual(first.move_type, "out_invoice")
         self.assertEqual(self._deducted(first), 1000)
         self.assertEqual(first.amount_total, 0)
@@ -165,10 +171,7 @@ class TestInvoicing(PsiOrderCommon):
         self.assertEqual(order.downpayment_amount_to_deduct, 0)
 
     def test_full_deduction_is_stock_odoo(self):
-        order = self._mission("full")
-        self._posted_down_payment(order)
-        self._deliver(order, 1)
-        invoice = self._invoice(order, "lines_deduct")
+        _order, invoice = self._deducting_invoice("full", 1)
         # as in stock Odoo: everything on the first invoice, here a credit note
         self.assertEqual(invoice.move_type, "out_refund")
         self.assertEqual(invoice.amount_untaxed, 3000 - 1000)
@@ -210,10 +213,7 @@ class TestInvoicing(PsiOrderCommon):
         Odoo's invoice (full), line for line, accounting entries included."""
 
         def entries(policy):
-            order = self._mission(policy)
-            self._posted_down_payment(order)
-            self._deliver(order, 6)
-            invoice = self._invoice(order, "lines_deduct")
+            _order, invoice = self._deducting_invoice(policy, 6)
             return [
                 (
                     line.display_type,
@@ -232,10 +232,7 @@ class TestInvoicing(PsiOrderCommon):
         self.assertEqual(entries("capped"), entries("full"))
 
     def test_draft_deduction_is_not_deducted_twice(self):
-        order = self._mission("capped")
-        self._posted_down_payment(order)
-        self._deliver(order, 2)
-        first = self._invoice(order, "lines_deduct")  # left in draft
+        order, first = self._deducting_invoice("capped", 2)  # left in draft
         self.assertEqual(self._deducted(first), 2000)
         self._deliver(order, 10)
         second = self._invoice(order, "lines_deduct")
@@ -250,10 +247,7 @@ class TestInvoicing(PsiOrderCommon):
         )
 
     def test_credit_note_of_an_invoice_gives_its_deduction_back(self):
-        order = self._mission("proportional")
-        self._posted_down_payment(order)
-        self._deliver(order, 4)
-        invoice = self._invoice(order, "lines_deduct")
+        order, invoice = self._deducting_invoice("proportional", 4)
         invoice.action_post()
         self.assertEqual(order.downpayment_amount_to_deduct, 1800)
         reversal = (

@@ -1,11 +1,11 @@
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common import PsiCrmCommon
+from .common import PsiCommon
 
 
 @tagged("post_install", "-at_install")
-class TestOpportunityWon(PsiCrmCommon):
+class TestOpportunityWon(PsiCommon):
     """Confirming wins the opportunity; cancelling never un-wins silently."""
 
     @classmethod

@@ -1,11 +1,11 @@
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
-from .common import PsiOrderCommon
+from .common import PsiCommon
 
 
 @tagged("post_install", "-at_install")
-class TestOrderCockpit(PsiOrderCommon):
+class TestOrderCockpit(PsiCommon):
     """The confirmed order's tracking tab, buttons and time analysis."""
 
     @classmethod

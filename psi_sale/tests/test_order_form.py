@@ -1,16 +1,11 @@
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common import PsiCrmCommon
-
-SIGNATURE = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
-    "60e6kgAAAABJRU5ErkJggg=="
-)
+from .common import SIGNATURE, PsiCommon
 
 
 @tagged("post_install", "-at_install")
-class TestOrderForm(PsiCrmCommon):
+class TestOrderForm(PsiCommon):
     """The order form ("bon pour commande"), before and after signature."""
 
     @classmethod
@@ -35,7 +30,7 @@ class TestOrderForm(PsiCrmCommon):
                         {
                             "product_id": cls.product_consulting.id,
                             "product_uom_qty": 10,
-                            "product_uom": cls.env.ref("uom.product_uom_day").id,
+                            "product_uom": cls.uom_day.id,
                         }
                     )
                 ],

@@ -4,13 +4,13 @@ from unittest.mock import patch
 
 from odoo.tests import Form, new_test_user, tagged, warmup
 
-from .common import PsiOrderCommon
+from .common import PsiCommon
 
 _logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
-class TestOrderTasks(PsiOrderCommon):
+class TestOrderTasks(PsiCommon):
     """One project per order, one task per service line, kept true."""
 
     def _tasks(self, order):
@@ -268,7 +268,7 @@ class TestOrderTasks(PsiOrderCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestOrderTasksQueries(PsiOrderCommon):
+class TestOrderTasksQueries(PsiCommon):
     """Confirming an order costs about what it costs in stock Odoo."""
 
     @classmethod

@@ -1,11 +1,11 @@
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .test_order_form import SIGNATURE
+from .common import SIGNATURE, PsiCommon
 
 
 @tagged("post_install", "-at_install")
-class TestPortalSignature(HttpCase):
+class TestPortalSignature(HttpCase, PsiCommon):
     """The customer signs the pre-filled quotation on the portal."""
 
     @classmethod
@@ -17,22 +17,12 @@ class TestPortalSignature(HttpCase):
         cls.other_portal_user = new_test_user(
             cls.env, "psi_portal_other", "base.group_portal", name="Autre Client"
         )
-        product = cls.env["product.product"].create(
-            {"name": "Journée d'atelier", "type": "service", "list_price": 800}
-        )
-        category = cls.env["crm.tag"].create(
-            {
-                "name": "Ateliers",
-                "is_offer_category": True,
-                "offer_product_ids": [Command.set(product.ids)],
-            }
-        )
         cls.opportunity = cls.env["crm.lead"].create(
             {
                 "name": "Atelier de cadrage",
                 "type": "opportunity",
                 "partner_id": cls.portal_user.partner_id.id,
-                "offer_category_ids": [Command.set(category.ids)],
+                "offer_category_ids": [Command.set(cls.category_consulting.ids)],
             }
         )
         context = cls.opportunity.action_sale_quotations_new()["context"]
@@ -46,7 +36,7 @@ class TestPortalSignature(HttpCase):
         self.authenticate("psi_portal_customer", "psi_portal_customer")
         page = self.url_open(self.url)
         self.assertEqual(page.status_code, 200)
-        self.assertIn("Journée d&#39;atelier", page.text)
+        self.assertIn(self.product_consulting.name, page.text)
         result = self.make_jsonrpc_request(
             f"{self.url}/accept",
             {

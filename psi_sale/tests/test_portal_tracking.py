@@ -3,13 +3,13 @@ from lxml import html
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged, warmup
 
-from .common import PsiOrderCommon
+from .common import PsiCommon
 
 TRACKING_LINES = "//table[@id='psi_tracking_lines']/tbody/tr"
 
 
 @tagged("post_install", "-at_install")
-class TestPortalTracking(HttpCase, PsiOrderCommon):
+class TestPortalTracking(HttpCase, PsiCommon):
     """The customer reads the quotation on the portal, signs it, then follows
     the order: the tracking of the cockpit's worked example, and nothing
     internal."""
@@ -278,7 +278,7 @@ class TestPortalTracking(HttpCase, PsiOrderCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestPortalQueryBudget(HttpCase, PsiOrderCommon):
+class TestPortalQueryBudget(HttpCase, PsiCommon):
     """The portal order page costs nothing per line."""
 
     @classmethod
@@ -311,8 +311,7 @@ class TestPortalQueryBudget(HttpCase, PsiOrderCommon):
             {"partner_id": cls.customer.id, "order_line": lines}
         )
         order.action_confirm()
-        for line in order.order_line.filtered("task_id"):
-            cls._log(line, (cls.employee_1, 3))
+        cls._log(order.order_line, (cls.employee_1, 3))
         cls._down_payment(order, 20)
         order._create_invoices().action_post()
         return order

@@ -1,11 +1,11 @@
 from odoo.fields import Command
 from odoo.tests import Form, tagged, warmup
 
-from .common import PsiCrmCommon
+from .common import PsiCommon
 
 
 @tagged("post_install", "-at_install")
-class TestQuotationFromOpportunity(PsiCrmCommon):
+class TestQuotationFromOpportunity(PsiCommon):
     """The more complete the opportunity, the less there is to add on the quote."""
 
     @classmethod
@@ -139,7 +139,7 @@ class TestQuotationFromOpportunity(PsiCrmCommon):
             lambda line: line.display_type == "line_note"
         )
         self.assertEqual(len(notes), 3)
-        self.assertIn("Formation (jour)", " ".join(notes.mapped("name")))
+        self.assertIn(self.product_training.name, " ".join(notes.mapped("name")))
         self.assertIn("Offre Belgique", " ".join(notes.mapped("name")))
         self.assertEqual(
             quotation.order_line.filtered(
@@ -156,7 +156,7 @@ class TestQuotationFromOpportunity(PsiCrmCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestQuotationFromOpportunityQueries(PsiCrmCommon):
+class TestQuotationFromOpportunityQueries(PsiCommon):
     """Offers cost a constant number of queries, not one per offer."""
 
     @classmethod

@@ -1,6 +1,8 @@
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.psi_sale.factory import service_product
+
 
 @tagged("post_install", "-at_install")
 class TestTourFullProcess(HttpCase):
@@ -16,22 +18,24 @@ class TestTourFullProcess(HttpCase):
             cls.env.company.external_report_layout_id = cls.env.ref(
                 "web.external_layout_standard"
             )
-        service = {
-            "type": "service",
+        # sold by the unit, invoiced on order, as a plain service
+        on_order = {
+            "unit": "unit",
             "invoice_policy": "order",
+            "service_type": "manual",
             "taxes_id": [Command.clear()],
         }
-        cls.products = cls.env["product.product"].create(
-            [
-                dict(
-                    service,
-                    name="Tour Conseil jour",
-                    list_price=600,
-                    service_tracking="task_in_project",
-                ),
-                dict(service, name="Tour Formation jour", list_price=900),
-                dict(service, name="Tour Audit forfait", list_price=3000),
-            ]
+        cls.products = cls.env["product.product"].concat(
+            *(
+                service_product(
+                    cls.env, name, price, service_tracking=tracking, **on_order
+                )
+                for name, price, tracking in (
+                    ("Tour Conseil jour", 600, "task_in_project"),
+                    ("Tour Formation jour", 900, "no"),
+                    ("Tour Audit forfait", 3000, "no"),
+                )
+            )
         )
         cls.categories = cls.env["crm.tag"].create(
             [

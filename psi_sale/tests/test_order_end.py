@@ -1,11 +1,11 @@
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import PsiOrderCommon
+from .common import PsiCommon
 
 
 @tagged("post_install", "-at_install")
-class TestOrderEnd(PsiOrderCommon):
+class TestOrderEnd(PsiCommon):
     """The end of the deal: time over the ordered days, closing an order,
     hours as logged, days rounded when a period is invoiced."""
 
@@ -13,14 +13,8 @@ class TestOrderEnd(PsiOrderCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.salesperson = new_test_user(
-            cls.env,
-            "psi_end_salesperson",
-            "sales_team.group_sale_salesman",
-            lang="fr_FR",
-        )
-        cls.sales_manager = new_test_user(
-            cls.env, "psi_end_sales_manager", "sales_team.group_sale_manager"
+        cls.salesperson = cls._user(
+            "psi_end_salesperson", "sales_team.group_sale_salesman", lang="fr_FR"
         )
         cls.upsell = cls.env.ref("sale.mail_act_sale_upsell")
 
@@ -210,12 +204,11 @@ class TestOrderEnd(PsiOrderCommon):
         draft = self._order((self.product_consulting, 1), confirm=False)
         cancelled = self._order((self.product_consulting, 1))
         cancelled._action_cancel()
-        company_b = self.env["res.company"].create({"name": "PSI Conseil Nord"})
-        other = self._confirmed_order(company=company_b)
+        other = self._order(company=self.company_b)
         for order in (draft, cancelled):
             with self.assertRaisesRegex(UserError, "Only a confirmed order"):
                 order.action_close_order()
-        with self.assertRaisesRegex(UserError, "PSI Conseil Nord"):
+        with self.assertRaisesRegex(UserError, "PSI Company B"):
             other.with_context(
                 allowed_company_ids=self.company_a.ids
             ).action_close_order()
@@ -250,7 +243,7 @@ class TestOrderEnd(PsiOrderCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestInvoicePreview(PsiOrderCommon):
+class TestInvoicePreview(PsiCommon):
     """The invoicing wizard's preview is the invoice it then creates."""
 
     @classmethod

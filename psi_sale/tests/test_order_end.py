@@ -118,14 +118,23 @@ class TestOrderEnd(PsiCommon):
         self.assertEqual(len(self._upsell_activities(order)), 2)
 
     def test_overrun_check_reads_no_timesheet_per_line(self):
-        order = self._order_of(self.product_consulting, 2)
-        line = order.order_line
-        self._log(line, *[(self.employee_1, 0.5)] * 1000)
-        self.assertEqual(line.qty_overrun, 69.43)  # 500 h = 71.43 days of 7 h
-        self.env.invalidate_all()
-        with self.assertQueryCount(10):  # as many for one timesheet
+        one, thousand = (
+            self._order_of(self.product_consulting, 2) for _order in range(2)
+        )
+        self._log(one.order_line, (self.employee_1, 21))
+        self._log(thousand.order_line, *[(self.employee_1, 0.5)] * 1000)
+
+        def check(order):
+            self.env.invalidate_all()
             self.assertTrue(order.order_line.qty_overrun)
             self.assertFalse(order._get_prepaid_service_lines_to_upsell())
+
+        check(one)  # warm-up
+        before = self.cr.sql_log_count
+        check(one)
+        with self.assertQueryCount(self.cr.sql_log_count - before):
+            check(thousand)
+        self.assertEqual(thousand.order_line.qty_overrun, 69.43)  # 500 h / 7
 
     def test_portal_shows_overrun_and_hours_without_amounts(self):
         order = self._order_of(self.product_consulting, 2, policy="cap")

@@ -41,6 +41,7 @@
         "views/account_move_views.xml",
         "views/account_analytic_line_views.xml",
         "wizard/sale_make_invoice_advance_views.xml",
+        "wizard/sale_order_close_views.xml",
         "views/sale_portal_templates.xml",
         "views/psi_sale_menus.xml",
     ],

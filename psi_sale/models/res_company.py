@@ -9,6 +9,15 @@ DAY_ROUNDING = [
     ("quarter", "Quarter day"),
     ("half", "Half day"),
 ]
+OVERRUN_POLICY = [
+    ("invoice", "Invoice all the time delivered"),
+    ("cap", "Invoice at most the ordered quantity"),
+]
+OVERRUN_POLICY_HELP = (
+    "Time delivered beyond the ordered quantity: invoiced like the rest (Odoo's "
+    "standard), or never invoiced unless the ordered quantity is raised (it "
+    "stays visible on the order)."
+)
 
 
 def check_hours_per_day(records, field_name):
@@ -93,6 +102,14 @@ class ResCompany(models.Model):
         "whenever the down payments fit in it, never a credit note); or in "
         "proportion to the share of the order each invoice bills, the invoice "
         "completing the order deducting what remains.",
+    )
+
+    overrun_policy = fields.Selection(
+        OVERRUN_POLICY,
+        string="Time over the Ordered Quantity",
+        default="invoice",
+        required=True,
+        help=OVERRUN_POLICY_HELP,
     )
 
     # French legal mentions of invoices (in French: they are printed as typed)

@@ -22,6 +22,9 @@ class ResConfigSettings(models.TransientModel):
     down_payment_deduction = fields.Selection(
         related="company_id.down_payment_deduction", readonly=False
     )
+    overrun_policy = fields.Selection(
+        related="company_id.overrun_policy", readonly=False
+    )
     invoice_penalty_rate = fields.Float(
         related="company_id.invoice_penalty_rate", readonly=False
     )

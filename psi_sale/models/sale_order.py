@@ -3,11 +3,16 @@ import ast
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import float_compare, get_lang
+from odoo.tools import float_compare, formatLang, get_lang
 
 from odoo.addons.base.models.res_lang import intersperse
 
-from .res_company import DAY_ROUNDING, check_hours_per_day
+from .res_company import (
+    DAY_ROUNDING,
+    OVERRUN_POLICY,
+    OVERRUN_POLICY_HELP,
+    check_hours_per_day,
+)
 from .uom_uom import by_day_length
 
 
@@ -33,13 +38,32 @@ class SaleOrder(models.Model):
     day_rounding = fields.Selection(
         DAY_ROUNDING,
         string="Rounding of Delivered Days",
-        compute="_compute_day_rounding",
+        compute="_compute_invoicing_terms",
         store=True,
         readonly=False,
         precompute=True,
         required=True,
         tracking=True,
         help="Rounding (up) of the days delivered on timesheets.",
+    )
+    overrun_policy = fields.Selection(
+        OVERRUN_POLICY,
+        string="Time over the Ordered Quantity",
+        compute="_compute_invoicing_terms",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+        tracking=True,
+        help=OVERRUN_POLICY_HELP,
+    )
+    is_closed = fields.Boolean(
+        string="Closed",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Closed by a sales manager: its last invoice deducted every down "
+        "payment left, and the order is locked.",
     )
 
     internal_note = fields.Html(
@@ -86,6 +110,11 @@ class SaleOrder(models.Model):
         compute="_compute_tracking_amounts",
         compute_sudo=True,
         help="Down payments invoiced and not deducted from a regular invoice yet.",
+    )
+    overrun_amount = fields.Monetary(
+        string="Overrun",
+        compute="_compute_overrun_amount",
+        help="Untaxed value of the time delivered beyond the ordered quantities.",
     )
     delivered_percentage = fields.Float(
         string="Delivered (%)",
@@ -192,28 +221,29 @@ class SaleOrder(models.Model):
             order.hours_per_day = order.company_id._get_hours_per_day(order.partner_id)
 
     @api.depends("company_id")
-    def _compute_day_rounding(self):
+    def _compute_invoicing_terms(self):
+        """The company's rounding and overrun policy, fixed once confirmed."""
         for order in self:
-            if order.day_rounding and order.state not in ("draft", "sent"):
-                continue
-            order.day_rounding = order.company_id.timesheet_day_rounding or "none"
+            confirmed = order.state not in ("draft", "sent")
+            if not (confirmed and order.day_rounding):
+                order.day_rounding = order.company_id.timesheet_day_rounding or "none"
+            if not (confirmed and order.overrun_policy):
+                order.overrun_policy = order.company_id.overrun_policy or "invoice"
 
     @api.constrains("hours_per_day")
     def _check_hours_per_day(self):
         check_hours_per_day(self, "hours_per_day")
 
     def _check_day_length_change(self, vals):
-        """The confirmed orders whose day length or rounding VALS change: only
-        a sales manager may."""
-        if "hours_per_day" not in vals and "day_rounding" not in vals:
+        """The confirmed orders whose day length, rounding or overrun policy
+        VALS change: only a sales manager may."""
+        terms = ("hours_per_day", "day_rounding", "overrun_policy")
+        if not any(name in vals for name in terms):
             return self.browse()
         confirmed = self.filtered(
             lambda order: (
                 order.state not in ("draft", "sent")
-                and any(
-                    order[name] != vals.get(name, order[name])
-                    for name in ("hours_per_day", "day_rounding")
-                )
+                and any(order[name] != vals.get(name, order[name]) for name in terms)
             )
         )
         if (
@@ -223,8 +253,9 @@ class SaleOrder(models.Model):
         ):
             raise UserError(
                 self.env._(
-                    "Only a sales manager can change the length of the day "
-                    "or the rounding of a confirmed order (%(orders)s).",
+                    "Only a sales manager can change the length of the day, "
+                    "the rounding or the overrun policy of a confirmed order "
+                    "(%(orders)s).",
                     orders=", ".join(confirmed.mapped("name")),
                 )
             )
@@ -352,6 +383,58 @@ class SaleOrder(models.Model):
             lambda line: not line.display_type and not line.is_downpayment
         )
 
+    # Overrun: time over the ordered quantity ----------------------------------
+
+    @api.depends("order_line.overrun_amount")
+    def _compute_overrun_amount(self):
+        for order in self:
+            order.overrun_amount = sum(order.order_line.mapped("overrun_amount"))
+
+    def _get_prepaid_service_lines_to_upsell(self):
+        """Stock tells the salesperson when a prepaid service goes over its
+        threshold: lines invoiced on timesheets tell it too, when they go over
+        their ordered quantity."""
+        lines = super()._get_prepaid_service_lines_to_upsell()
+        return lines | self.order_line._filter_overrun_to_tell()
+
+    def _create_upsell_activity(self):
+        """One activity per line over its ordered quantity, naming it (stock
+        schedules one per order, replacing the previous one). An order whose
+        lines told already gets no other."""
+        lines = self.env["sale.order.line"]
+        for order in self:
+            lines |= order._get_prepaid_service_lines_to_upsell()
+        told = self.filtered(
+            lambda order: order.order_line.filtered("has_displayed_warning_upsell")
+        )
+        result = super(
+            SaleOrder, self - lines.order_id - told
+        )._create_upsell_activity()
+        for line in lines:
+            order = line.order_id
+            salesperson = order.user_id or order.partner_id.user_id
+            env = order.with_context(lang=salesperson.lang).env
+            order.activity_schedule(
+                "sale.mail_act_sale_upsell",
+                user_id=salesperson.id,
+                summary=env._("Over the ordered quantity"),
+                note=env._(
+                    "%(order)s, %(line)s: %(delivered)s %(unit)s delivered for "
+                    "%(ordered)s ordered. Raise the ordered quantity, or invoice "
+                    "the overrun as the order says.",
+                    order=order.name,
+                    line=line._get_task_title(),
+                    delivered=formatLang(
+                        env, line.qty_delivered, dp="Product Unit of Measure"
+                    ),
+                    ordered=formatLang(
+                        env, line.product_uom_qty, dp="Product Unit of Measure"
+                    ),
+                    unit=line.product_uom.with_env(env).name,
+                ),
+            )
+        return result
+
     # Invoicing: down payments deducted gradually ------------------------------
 
     def _create_invoices(self, grouped=False, final=False, date=None):
@@ -388,12 +471,12 @@ class SaleOrder(models.Model):
         """(invoice, order, {down payment line: untaxed amount}) for each
         customer invoice and each of these orders that deducts its down
         payments gradually, by the company's policy, and bills something on
-        it (an invoice of nothing but down payments gives them back, as in
-        stock Odoo)."""
+        it (an invoice of nothing but down payments gives them back, and a
+        closed order deducts all that is left, as in stock Odoo)."""
         for invoice in invoices.filtered(lambda move: move.move_type == "out_invoice"):
             invoice_lines = invoice.invoice_line_ids
             for order in self & invoice_lines.sale_line_ids.order_id:
-                if order.company_id.down_payment_deduction == "full":
+                if order.company_id.down_payment_deduction == "full" or order.is_closed:
                     continue
                 billed_lines = invoice_lines.filtered(
                     lambda line, order=order: (
@@ -528,6 +611,76 @@ class SaleOrder(models.Model):
             for line in self._regular_lines()
         )
 
+    # Closing: the last invoice deducts every down payment left ----------------
+
+    def action_cancel(self):
+        """Posted invoices stay: say what to do instead of cancelling."""
+        invoiced = self.filtered(
+            lambda order: any(move.state == "posted" for move in order.invoice_ids)
+        )
+        if invoiced:
+            raise UserError(
+                self.env._(
+                    "%(orders)s cannot be cancelled: invoices of it are posted. "
+                    "Issue credit notes for them first, or close the order to "
+                    "invoice what is left, deduct its down payments and lock it.",
+                    orders=", ".join(invoiced.mapped("name")),
+                )
+            )
+        return super().action_cancel()
+
+    def action_close_order(self):
+        """What closing will invoice, shown before anything is done."""
+        self._check_closable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Close the Order"),
+            "res_model": "sale.order.close",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def _check_closable(self):
+        for order in self:
+            if order.company_id not in self.env.companies:
+                raise UserError(
+                    self.env._(
+                        "%(order)s belongs to %(company)s: switch to that company "
+                        "to close it.",
+                        order=order.name,
+                        company=order.company_id.name,
+                    )
+                )
+            if order.state != "sale" or order.is_closed:
+                raise UserError(
+                    self.env._(
+                        "Only a confirmed order that is not closed yet can be "
+                        "closed: %(order)s is %(state)s.",
+                        order=order.name,
+                        state=self.env._("closed")
+                        if order.is_closed
+                        else dict(
+                            order._fields["state"]._description_selection(self.env)
+                        )[order.state],
+                    )
+                )
+
+    def _close(self):
+        """Invoice what is left to invoice, deducting every down payment not
+        deducted yet (stock's final invoice: a credit note where they exceed
+        it), then lock the orders and close their open tasks."""
+        self._check_closable()
+        self.is_closed = True
+        invoices = self.with_context(
+            raise_if_nothing_to_invoice=False
+        )._create_invoices(final=True)
+        self.action_lock()
+        self.order_line._search_order_tasks([("is_closed", "=", False)]).write(
+            {"state": "1_done"}
+        )
+        return invoices
+
     # Portal -------------------------------------------------------------------
 
     def _get_portal_projects(self, user):
@@ -548,10 +701,11 @@ class SaleOrder(models.Model):
         )
 
     def _get_portal_tracking_rows(self):
-        """(line, ordered, delivered, invoiced, remaining) for each tracked line,
-        the quantities formatted as res.lang.format() does in the reader's
-        language, its grouping read once (a QWeb widget or a format() call per
-        number would cost the page more than all the rest)."""
+        """For each tracked line, a dict of the line and its quantities (ordered,
+        delivered, invoiced, remaining, overrun) formatted as res.lang.format()
+        does in the reader's language, its grouping read once (a QWeb widget or
+        a format() call per number would cost the page more than all the
+        rest), and the time logged as hours:minutes."""
         self.ensure_one()
         lang = get_lang(self.env)
         grouping = ast.literal_eval(lang.grouping)
@@ -562,13 +716,19 @@ class SaleOrder(models.Model):
             integer = intersperse(integer, grouping, lang.thousands_sep or "")[0]
             return f"{integer}{lang.decimal_point}{decimals}" if decimals else integer
 
+        def hours(value):
+            minutes = round(value * 60)
+            return f"{minutes // 60:02d}:{minutes % 60:02d}" if value else ""
+
         return [
-            (
-                line,
-                quantity(line.product_uom_qty),
-                quantity(line.qty_delivered),
-                quantity(line.qty_invoiced),
-                quantity(line.qty_remaining),
-            )
+            {
+                "line": line,
+                "ordered": quantity(line.product_uom_qty),
+                "delivered": quantity(line.qty_delivered),
+                "invoiced": quantity(line.qty_invoiced),
+                "remaining": quantity(line.qty_remaining),
+                "overrun": quantity(line.qty_overrun) if line.qty_overrun else "",
+                "time_spent": hours(line.delivered_hours),
+            }
             for line in self._regular_lines()
         ]

@@ -50,6 +50,21 @@ class SaleOrderLine(models.Model):
         compute="_compute_qty_remaining",
         help="The delivered quantity, in percentage of the ordered quantity.",
     )
+    qty_overrun = fields.Float(
+        string="Overrun",
+        compute="_compute_overrun",
+        digits="Product Unit of Measure",
+        help="The quantity delivered on timesheets beyond the ordered quantity.",
+    )
+    hours_overrun = fields.Float(
+        string="Overrun Time",
+        compute="_compute_overrun",
+        help="The time logged beyond the ordered time.",
+    )
+    overrun_amount = fields.Monetary(
+        compute="_compute_overrun",
+        help="Untaxed value of the overrun at the line's price.",
+    )
 
     # CRUD ---------------------------------------------------------------------
 
@@ -86,6 +101,7 @@ class SaleOrderLine(models.Model):
             self._update_task_titles(titles)
         if "product_uom_qty" in vals:
             self.filtered("task_id")._update_task_activity(zero_before)
+            self._rearm_overrun_warning()
         return result
 
     # Days and hours -----------------------------------------------------------
@@ -125,11 +141,23 @@ class SaleOrderLine(models.Model):
                 else 0.0
             )
 
-    @api.depends("qty_invoiced", "ordered_hours", "delivered_hours")
+    @api.depends(
+        "qty_invoiced",
+        "ordered_hours",
+        "delivered_hours",
+        "invoice_lines.quantity_hours",
+    )
     def _compute_tracking(self):
+        """Invoiced hours are those of the invoice lines: the hours of their
+        timesheets where they have some."""
         hour = self.env.ref("uom.product_uom_hour")
         for line in self:
-            line.invoiced_hours = line._in_hours(line.qty_invoiced)
+            line.invoiced_hours = sum(
+                (-1 if move_line.move_id.move_type == "out_refund" else 1)
+                * move_line.quantity_hours
+                for move_line in line.invoice_lines
+                if move_line.move_id.state != "cancel"
+            )
             in_time = line.product_uom.category_id == hour.category_id
             line.hours_remaining = (
                 line.ordered_hours - line.delivered_hours if in_time else 0.0
@@ -138,7 +166,7 @@ class SaleOrderLine(models.Model):
     def _in_hours(self, quantity):
         """QUANTITY of the line's unit in hours, days of the order's length
         (0 for a unit that is not working time)."""
-        hour = self.env.ref("uom.product_uom_hour")
+        hour = self.product_uom._day_and_hour()[1]  # once per line: no env.ref
         if self.product_uom.category_id != hour.category_id:
             return 0.0
         return self.product_uom._convert_working_time(
@@ -147,25 +175,13 @@ class SaleOrderLine(models.Model):
 
     @api.depends("order_id.hours_per_day", "order_id.day_rounding")
     def _compute_qty_delivered(self):
-        """Days delivered on timesheets rounded up as the order says."""
-        result = super()._compute_qty_delivered()
-        for line in self:
-            step = DAY_ROUNDING_STEPS.get(line.order_id.day_rounding)
-            if (
-                step
-                and line.qty_delivered_method == "timesheet"
-                and line.product_uom._is_day_based()
-            ):
-                steps = float_round(
-                    line.qty_delivered / step, precision_digits=0, rounding_method="UP"
-                )
-                line.qty_delivered = steps * step
-        return result
+        # the days: see _get_delivered_quantity_by_analytic()
+        return super()._compute_qty_delivered()
 
     def _get_delivered_quantity_by_analytic(self, additional_domain):
-        """Timesheets count in days of the order's length, for the delivered
-        quantities and for invoicing a period (the hook that OCA's
-        sale_timesheet_rounded extends too)."""
+        """Timesheets count in days of the order's length, rounded up as the
+        order says, for the delivered quantities and for invoicing a period
+        (the hook that OCA's sale_timesheet_rounded extends too)."""
         result = defaultdict(float)
         for lines in by_day_length(self, lambda line: line.order_id.hours_per_day):
             result.update(
@@ -173,7 +189,21 @@ class SaleOrderLine(models.Model):
                     additional_domain
                 )
             )
+        for line in self.filtered(
+            lambda line: line.qty_delivered_method == "timesheet"
+        ):
+            if line.id in result:
+                result[line.id] = line._round_days(result[line.id])
         return result
+
+    def _round_days(self, quantity):
+        """QUANTITY of the line's unit rounded up as the order rounds days."""
+        self.ensure_one()
+        step = DAY_ROUNDING_STEPS.get(self.order_id.day_rounding)
+        if not (step and self.product_uom._is_day_based()):
+            return quantity
+        steps = float_round(quantity / step, precision_digits=0, rounding_method="UP")
+        return steps * step
 
     @api.depends("order_id.hours_per_day")
     def _compute_remaining_hours(self):  # pylint: disable=missing-return
@@ -353,13 +383,97 @@ class SaleOrderLine(models.Model):
 
     def _get_untaxed_amount_delivered(self):
         """Value of the delivered quantity at the line's untaxed net price."""
+        return self._get_untaxed_price() * self.qty_delivered
+
+    def _get_untaxed_price(self):
+        """The line's unit price, discount deducted, taxes excluded."""
         self.ensure_one()
-        price = (
-            self.price_reduce_taxexcl
-            if self.product_uom_qty
-            else self.price_unit * (1 - (self.discount or 0.0) / 100)
+        if self.product_uom_qty:
+            return self.price_reduce_taxexcl
+        return self.price_unit * (1 - (self.discount or 0.0) / 100)
+
+    # Overrun: time over the ordered quantity ----------------------------------
+
+    @api.depends("product_uom_qty", "qty_delivered", "ordered_hours", "delivered_hours")
+    def _compute_overrun(self):
+        precision = self.env["decimal.precision"].precision_get(
+            "Product Unit of Measure"
         )
-        return price * self.qty_delivered
+        for line in self:
+            overrun = 0.0
+            if line.qty_delivered_method == "timesheet":
+                overrun = float_round(
+                    max(0.0, line.qty_delivered - line.product_uom_qty),
+                    precision_digits=precision,
+                )
+            line.qty_overrun = overrun
+            line.hours_overrun = (
+                max(0.0, line.delivered_hours - line.ordered_hours) if overrun else 0.0
+            )
+            line.overrun_amount = (
+                line.currency_id.round(overrun * line._get_untaxed_price())
+                if overrun
+                else 0.0
+            )
+
+    def _filter_overrun_to_tell(self):
+        """Lines on timesheets newly over their ordered quantity, whose
+        salesperson has not been told yet (prepaid ones: see stock's
+        threshold, sale_timesheet)."""
+        return self.filtered(
+            lambda line: (
+                line.qty_overrun
+                and line.product_id.service_policy == "delivered_timesheet"
+                and not line.has_displayed_warning_upsell
+            )
+        )
+
+    def _rearm_overrun_warning(self):
+        """A line brought back within its ordered quantity tells again the
+        next time it goes over it."""
+        self.filtered(
+            lambda line: line.has_displayed_warning_upsell and not line.qty_overrun
+        ).has_displayed_warning_upsell = False
+
+    @api.depends("order_id.overrun_policy")
+    def _compute_qty_to_invoice(self):
+        result = super()._compute_qty_to_invoice()
+        self._cap_qty_to_invoice()
+        return result
+
+    def _recompute_qty_to_invoice(self, start_date, end_date):
+        result = super()._recompute_qty_to_invoice(start_date, end_date)
+        self._cap_qty_to_invoice()
+        return result
+
+    def _filter_capped(self):
+        """Lines of orders that invoice at most the ordered quantity."""
+        return self.filtered(
+            lambda line: (
+                line.order_id.overrun_policy == "cap"
+                and line.qty_delivered_method == "timesheet"
+                and line.product_id.invoice_policy == "delivery"
+            )
+        )
+
+    def _cap_qty_to_invoice(self):
+        for line in self._filter_capped():
+            line.qty_to_invoice = min(
+                line.qty_to_invoice, max(0.0, line.product_uom_qty - line.qty_invoiced)
+            )
+
+    @api.depends("order_id.overrun_policy")
+    def _compute_untaxed_amount_to_invoice(self):
+        result = super()._compute_untaxed_amount_to_invoice()
+        for line in self._filter_capped():
+            line.untaxed_amount_to_invoice = min(
+                line.untaxed_amount_to_invoice,
+                line.currency_id.round(
+                    max(0.0, line.product_uom_qty - line.qty_invoiced)
+                    * line._get_untaxed_price()
+                ),
+            )
+        return result
 
     # Down payments deducted gradually -----------------------------------------
 

@@ -38,7 +38,7 @@ class TestDaysHours(PsiCommon):
         invoice = order._create_invoices()
         self.assertRecordValues(
             invoice.invoice_line_ids,
-            [{"quantity": 2.29, "price_subtotal": 1374.0, "quantity_hours": 16.03}],
+            [{"quantity": 2.29, "price_subtotal": 1374.0, "quantity_hours": 16}],
         )
 
     def test_half_day_rounding_delivers_2_5_days(self):

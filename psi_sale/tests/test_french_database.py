@@ -115,7 +115,7 @@ class TestFrenchDatabase(TransactionCase):
                 "web.report_assets_common",
             )
         )
-        self.assertIn("o_report_layout_standard", system_fonts)
+        self.assertIn("o_body_pdf", system_fonts)
         self.assertNotIn("Lato-Reg-webfont", system_fonts)
         self.assertIn("Lato-Reg-webfont", standard)
 

@@ -59,7 +59,7 @@ class TestOrderCockpit(PsiCommon):
                     "qty_remaining": ordered - delivered,  # 7.71 days
                     "ordered_hours": ordered * 7,  # 70 h
                     "delivered_hours": 16,
-                    "invoiced_hours": 16.03,  # 2.29 days of 7 h
+                    "invoiced_hours": 16,  # the hours logged, not 2.29 days of 7 h
                     "hours_remaining": ordered * 7 - 16,  # 54 h
                     "delivered_percentage": 100 * delivered / ordered,  # 22.9 %
                 }

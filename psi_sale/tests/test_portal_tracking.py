@@ -101,7 +101,8 @@ class TestPortalTracking(HttpCase, PsiCommon):
         page = self._page(self.url)
         line = self.order.tracking_line_ids
         # the cockpit's figures: 10 days ordered, 16 h at 7 h a day delivered
-        # and invoiced (2.29 days), 7.71 days remaining, 22.9 % delivered
+        # and invoiced (2.29 days), 7.71 days remaining, the 16:00 h logged,
+        # 22.9 % delivered
         self.assertEqual(
             self._rows(page, TRACKING_LINES),
             [
@@ -112,6 +113,7 @@ class TestPortalTracking(HttpCase, PsiCommon):
                     "2.29",
                     "7.71",
                     "Days",
+                    "16:00",
                     "23% delivered",
                 ]
             ],

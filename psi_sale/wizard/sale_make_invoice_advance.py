@@ -34,6 +34,13 @@ class SaleAdvancePaymentInv(models.TransientModel):
         "included).",
     )
 
+    invoice_preview = fields.Html(
+        string="Preview",
+        readonly=True,
+        help="What the invoices would bill, deduct and total, per order, before "
+        "anything is created.",
+    )
+
     @api.depends("advance_payment_method", "deduct_down_payments", "has_down_payments")
     def _compute_invoice_mode(self):
         for wizard in self:
@@ -104,3 +111,92 @@ class SaleAdvancePaymentInv(models.TransientModel):
                         left=wizard.currency_id.format(left),
                     )
                 )
+
+    # Preview ------------------------------------------------------------------
+
+    @api.onchange(
+        "invoice_mode",
+        "amount",
+        "fixed_amount",
+        "consolidated_billing",
+        "deduct_down_payments",
+        "date_start_invoice_timesheet",
+        "date_end_invoice_timesheet",
+    )
+    def _onchange_invoice_preview(self):
+        self.invoice_preview = False  # no longer what would be invoiced
+
+    def action_preview_invoices(self):
+        """Show what create_invoices() would create, then open the wizard
+        again with it."""
+        self.ensure_one()
+        try:
+            values = self._simulate_invoices()
+        except UserError as error:
+            values = {"error": error.args[0]}
+        self.invoice_preview = self.env["ir.qweb"]._render(
+            "psi_sale.invoice_preview", values
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Create invoice(s)"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(False, "form")],
+            "target": "new",
+            "context": self.env.context,
+        }
+
+    def _simulate_invoices(self):
+        """The preview values of the invoices that create_invoices() would
+        create: they are made, read and undone, so that the preview and the
+        invoices agree to the cent."""
+        with self.env.cr.savepoint() as savepoint:
+            self._check_amount_is_positive()
+            invoices = self._create_invoices(self.sale_order_ids)
+            values = self._get_invoice_preview_values(invoices)
+            savepoint.rollback()
+        return values
+
+    def _get_invoice_preview_values(self, invoices):
+        """Per order: untaxed amount billed, down payments deducted (under the
+        company's policy), net untaxed, total; the totals of INVOICES."""
+        policies = dict(
+            self.env["res.company"]
+            ._fields["down_payment_deduction"]
+            ._description_selection(self.env)
+        )
+        rows = []
+        for order in self.sale_order_ids:
+            billed = deducted = total = 0.0
+            for line in invoices.invoice_line_ids:
+                if (
+                    line.display_type != "product"
+                    or line.sale_line_ids.order_id != order
+                ):
+                    continue
+                move = line.move_id
+                sign = -1 if move.move_type == "out_refund" else 1
+                if line.is_downpayment and not move._is_downpayment():
+                    deducted -= sign * line.price_subtotal
+                else:
+                    billed += sign * line.price_subtotal
+                total += sign * line.price_total
+            rows.append(
+                {
+                    "order": order,
+                    "billed": billed,
+                    "deducted": deducted,
+                    "policy": policies[order.company_id.down_payment_deduction],
+                    "untaxed": billed - deducted,
+                    "total": total,
+                }
+            )
+        signs = {move: -1 if move.move_type == "out_refund" else 1 for move in invoices}
+        return {
+            "rows": rows,
+            "currency": self.sale_order_ids.currency_id[:1],
+            "untaxed": sum(signs[move] * move.amount_untaxed for move in invoices),
+            "total": sum(signs[move] * move.amount_total for move in invoices),
+            "count": len(invoices),
+        }

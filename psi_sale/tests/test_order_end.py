@@ -1,0 +1,359 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import PsiCommon
+
+
+@tagged("post_install", "-at_install")
+class TestOrderEnd(PsiCommon):
+    """The end of the deal: time over the ordered days, closing an order,
+    hours as logged, days rounded when a period is invoiced."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.salesperson = cls._user(
+            "psi_end_salesperson", "sales_team.group_sale_salesman", lang="fr_FR"
+        )
+        cls.upsell = cls.env.ref("sale.mail_act_sale_upsell")
+
+    def _order_of(self, product, quantity, policy="invoice"):
+        self.company_a.overrun_policy = policy
+        order = self._order((product, quantity), confirm=False)
+        order.user_id = self.salesperson
+        order.action_confirm()
+        self.assertEqual(order.overrun_policy, policy)
+        return order
+
+    def _upsell_activities(self, order):
+        self.env.flush_all()  # as at the end of the request that logs the time
+        return order.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == self.upsell
+        )
+
+    def _invoice_delivered(self, order, mode="lines_deduct", **values):
+        wizard = (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create(dict(values, invoice_mode=mode))
+        )
+        wizard.create_invoices()
+        return order.invoice_ids.filtered(lambda move: move.state == "draft")
+
+    # Overrun -------------------------------------------------------------------
+
+    def test_overrun_is_shown_and_told_once_then_invoiced(self):
+        order = self._order_of(self.product_consulting, 2)
+        line = order.order_line
+        self._log(line, (self.employee_1, 14), (self.employee_2, 7))
+        self.assertRecordValues(
+            line,
+            [
+                {
+                    "qty_delivered": 3,
+                    "qty_overrun": 1,
+                    "hours_overrun": 7,
+                    "overrun_amount": 600,
+                    "qty_to_invoice": 3,
+                }
+            ],
+        )
+        self.assertEqual(order.overrun_amount, 600)
+        activity = self._upsell_activities(order)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.salesperson)
+        note = activity.note  # in the salesperson's language
+        self.assertIn(order.name, note)
+        self.assertIn("3,00 Jours livrés pour 2,00 commandés", note)
+        self._log(line, (self.employee_1, 2))
+        self.assertEqual(len(self._upsell_activities(order)), 1, "one per crossing")
+        invoice = order._create_invoices()
+        self.assertEqual(invoice.invoice_line_ids.quantity, 3.29)
+
+    def test_cap_invoices_the_ordered_days_and_keeps_the_rest_visible(self):
+        order = self._order_of(self.product_consulting, 2, policy="cap")
+        line = order.order_line
+        self._log(line, (self.employee_1, 21))
+        self.assertEqual(line.qty_to_invoice, 2)
+        self.assertEqual(line.untaxed_amount_to_invoice, 1200)
+        invoice = order._create_invoices()
+        self.assertEqual(invoice.invoice_line_ids.quantity, 2)
+        self.assertEqual(invoice.amount_untaxed, 1200)
+        self.assertRecordValues(
+            line,
+            [
+                {
+                    "qty_delivered": 3,
+                    "qty_invoiced": 2,
+                    "qty_to_invoice": 0,
+                    "qty_overrun": 1,
+                    "hours_overrun": 7,
+                    "untaxed_amount_to_invoice": 0,
+                }
+            ],
+        )
+        with self.assertRaises(UserError):  # nothing left to invoice
+            order._create_invoices()
+        # the ordered quantity raised: the extra day is invoiced
+        line.product_uom_qty = 3
+        self.assertEqual(line.qty_to_invoice, 1)
+        self.assertFalse(line.qty_overrun)
+
+    def test_prepaid_line_over_its_quantity_gets_one_activity(self):
+        order = self._order_of(self.product_training, 2)
+        line = order.order_line
+        self._log(line, (self.employee_1, 21))
+        self.assertEqual(line.qty_overrun, 1)
+        self._log(line, (self.employee_2, 3))
+        self.assertEqual(len(self._upsell_activities(order)), 1)
+
+    def test_raised_quantity_tells_again_at_the_next_crossing(self):
+        order = self._order_of(self.product_consulting, 1)
+        line = order.order_line
+        self._log(line, (self.employee_1, 10))
+        self.assertEqual(len(self._upsell_activities(order)), 1)
+        line.product_uom_qty = 2
+        self._log(line, (self.employee_1, 7))
+        self.assertEqual(len(self._upsell_activities(order)), 2)
+
+    def test_overrun_check_reads_no_timesheet_per_line(self):
+        one, thousand = (
+            self._order_of(self.product_consulting, 2) for _order in range(2)
+        )
+        self._log(one.order_line, (self.employee_1, 21))
+        self._log(thousand.order_line, *[(self.employee_1, 0.5)] * 1000)
+
+        def check(order):
+            self.env.invalidate_all()
+            self.assertTrue(order.order_line.qty_overrun)
+            self.assertFalse(order._get_prepaid_service_lines_to_upsell())
+
+        check(one)  # warm-up
+        before = self.cr.sql_log_count
+        check(one)
+        with self.assertQueryCount(self.cr.sql_log_count - before):
+            check(thousand)
+        self.assertEqual(thousand.order_line.qty_overrun, 69.43)  # 500 h / 7
+
+    def test_portal_shows_overrun_and_hours_without_amounts(self):
+        order = self._order_of(self.product_consulting, 2, policy="cap")
+        self._log(order.order_line, (self.employee_1, 9), (self.employee_2, 12))
+        [row] = order.with_context(lang="fr_FR")._get_portal_tracking_rows()
+        self.assertEqual(row["overrun"], "1,00")
+        self.assertEqual(row["time_spent"], "21:00")
+
+    # Closing an order ----------------------------------------------------------
+
+    def _closing(self, order):
+        action = order.with_user(self.sales_manager).action_close_order()
+        return (
+            self.env[action["res_model"]]
+            .with_user(self.sales_manager)
+            .with_context(**action["context"])
+            .create({})
+        )
+
+    def test_closing_deducts_what_is_left_after_confirmation(self):
+        self.company_a.down_payment_deduction = "proportional"
+        order = self._order_of(self.product_consulting, 10)
+        self._down_payment(order, 30)
+        self._log(order.order_line, (self.employee_1, 35))
+        invoice = self._invoice_delivered(order)
+        self.assertEqual(invoice.amount_untaxed, 3000 - 900)
+        invoice.action_post()
+        closing = self._closing(order)
+        self.assertRecordValues(
+            closing,
+            [
+                {
+                    "amount_to_invoice": 0,
+                    "downpayment_to_deduct": 900,
+                    "credit_note_amount": 900,
+                    "down_payment_deduction": "proportional",
+                }
+            ],
+        )
+        self.assertFalse(order.invoice_ids.filtered(lambda m: m.state == "draft"))
+        closing.action_close()
+        credit_note = order.invoice_ids.filtered(lambda move: move.state == "draft")
+        self.assertEqual(credit_note.move_type, "out_refund")
+        self.assertEqual(credit_note.amount_untaxed, 900)
+        credit_note.action_post()
+        self.assertRecordValues(
+            order,
+            [{"is_closed": True, "locked": True, "downpayment_amount_to_deduct": 0}],
+        )
+        self.assertTrue(all(order.tasks_ids.mapped("is_closed")))
+        deducted_before = -sum(
+            invoice.invoice_line_ids.filtered("is_downpayment").mapped("price_subtotal")
+        )
+        self.assertEqual(deducted_before + credit_note.amount_untaxed, 1800)
+
+    def test_closing_invoices_the_rest_minus_every_down_payment(self):
+        order = self._order_of(self.product_consulting, 10)
+        self._down_payment(order, 30)
+        self._log(order.order_line, (self.employee_1, 42))
+        closing = self._closing(order)
+        self.assertEqual(closing.amount_to_invoice, 3600)
+        self.assertFalse(closing.credit_note_amount)
+        closing.action_close()
+        invoice = order.invoice_ids.filtered(lambda move: move.state == "draft")
+        self.assertEqual(invoice.move_type, "out_invoice")
+        self.assertEqual(invoice.amount_untaxed, 3600 - 1800)
+        self.assertTrue(order.locked)
+
+    def test_closing_with_nothing_left_only_locks(self):
+        order = self._order_of(self.product_consulting, 1)
+        self._closing(order).action_close()
+        self.assertFalse(order.invoice_ids)
+        self.assertRecordValues(order, [{"is_closed": True, "locked": True}])
+
+    def test_bad_closings_and_cancellations_are_refused(self):
+        draft = self._order((self.product_consulting, 1), confirm=False)
+        cancelled = self._order((self.product_consulting, 1))
+        cancelled._action_cancel()
+        other = self._order(company=self.company_b)
+        for order in (draft, cancelled):
+            with self.assertRaisesRegex(UserError, "Only a confirmed order"):
+                order.action_close_order()
+        with self.assertRaisesRegex(UserError, "PSI Company B"):
+            other.with_context(
+                allowed_company_ids=self.company_a.ids
+            ).action_close_order()
+        order = self._order_of(self.product_consulting, 1)
+        self._closing(order).action_close()
+        with self.assertRaises(UserError):
+            order.action_close_order()
+        invoiced = self._order_of(self.product_consulting, 10)
+        self._down_payment(invoiced, 30)
+        with self.assertRaisesRegex(UserError, "credit notes"):
+            invoiced.action_cancel()
+        self.assertEqual(invoiced.state, "sale")
+        self.assertFalse(draft.is_closed or cancelled.is_closed or other.is_closed)
+
+    # Rounding ------------------------------------------------------------------
+
+    def test_quarter_rounding_applies_to_a_period_too(self):
+        self.company_a.timesheet_hours_per_day = 8
+        self.company_a.timesheet_day_rounding = "quarter"
+        order = self._order_of(self.product_consulting, 5)
+        self._log(order.order_line, (self.employee_1, 6), (self.employee_2, 4))
+        self.assertEqual(order.order_line.qty_delivered, 1.25)
+        today = order.order_line.timesheet_ids[:1].date
+        invoice = self._invoice_delivered(
+            order,
+            "lines",
+            date_start_invoice_timesheet=today,
+            date_end_invoice_timesheet=today,
+        )
+        self.assertEqual(invoice.invoice_line_ids.quantity, 1.25)
+        self.assertEqual(invoice.invoice_line_ids.quantity_hours, 10)
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicePreview(PsiCommon):
+    """The invoicing wizard's preview is the invoice it then creates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        vat_20 = cls.env["account.tax"].create(
+            {"name": "TVA 20 %", "amount": 20, "type_tax_use": "sale"}
+        )
+        cls.product_consulting.taxes_id = vat_20
+
+    def _wizard(self, orders, mode, **values):
+        return (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=orders.ids)
+            .create(dict(values, invoice_mode=mode))
+        )
+
+    def _order_with_down_payment(self, hours=21):
+        """10 days at 600 + 20 % VAT, a posted 30 % down payment, HOURS logged."""
+        order = self._order((self.product_consulting, 10))
+        self._down_payment(order, 30)
+        self._log(order.order_line, (self.employee_1, hours))
+        return order
+
+    def _assert_preview_is_created(self, orders, mode, **values):
+        preview = self._wizard(orders, mode, **values)._simulate_invoices()
+        self.assertFalse(orders.invoice_ids.filtered(lambda m: m.state == "draft"))
+        before = orders.invoice_ids
+        self._wizard(orders, mode, **values).create_invoices()
+        invoices = orders.invoice_ids - before
+        self.assertEqual(len(invoices), preview["count"])
+        for key, field in (("untaxed", "amount_untaxed"), ("total", "amount_total")):
+            self.assertAlmostEqual(
+                preview[key],
+                sum(
+                    (-1 if move.move_type == "out_refund" else 1) * move[field]
+                    for move in invoices
+                ),
+                places=2,
+            )
+        for row in preview["rows"]:
+            lines = invoices.invoice_line_ids.filtered(
+                lambda line, order=row["order"]: line.sale_line_ids.order_id == order
+            )
+            self.assertAlmostEqual(
+                row["untaxed"],
+                sum(
+                    (-1 if line.move_id.move_type == "out_refund" else 1)
+                    * line.price_subtotal
+                    for line in lines
+                ),
+                places=2,
+            )
+        return preview, invoices
+
+    def test_preview_of_each_mode_and_policy_is_the_invoice(self):
+        for policy in ("full", "capped", "proportional"):
+            self.company_a.down_payment_deduction = policy
+            for mode, values in (
+                ("lines", {}),
+                ("lines_deduct", {}),
+                ("percentage", {"amount": 15}),
+                ("fixed", {"fixed_amount": 1234.56}),
+            ):
+                with self.subTest(policy=policy, mode=mode):
+                    order = self._order_with_down_payment()
+                    preview, invoices = self._assert_preview_is_created(
+                        order, mode, **values
+                    )
+                    [row] = preview["rows"]
+                    if mode == "lines_deduct":
+                        expected = {"full": 1800, "capped": 1800, "proportional": 540}
+                        self.assertAlmostEqual(row["deducted"], expected[policy], 2)
+                        self.assertEqual(row["billed"], 1800)  # 3 days
+                    else:
+                        self.assertFalse(row["deducted"])
+
+    def test_preview_of_a_credit_note_and_of_two_orders_together(self):
+        self.company_a.down_payment_deduction = "full"
+        order = self._order_with_down_payment(hours=7)  # 1 day < 1,800
+        preview, invoices = self._assert_preview_is_created(order, "lines_deduct")
+        self.assertEqual(invoices.move_type, "out_refund")
+        self.assertLess(preview["total"], 0)
+        self.company_a.down_payment_deduction = "proportional"
+        orders = self._order_with_down_payment() | self._order_with_down_payment(14)
+        preview, invoices = self._assert_preview_is_created(
+            orders, "lines_deduct", consolidated_billing=True
+        )
+        self.assertEqual(len(invoices), 1)
+        self.assertEqual(len(preview["rows"]), 2)
+        html = str(self.env["ir.qweb"]._render("psi_sale.invoice_preview", preview))
+        for order in orders:
+            self.assertIn(order.name, html)
+
+    def test_preview_of_nothing_to_invoice_says_so_and_writes_nothing(self):
+        order = self._order((self.product_consulting, 2))
+        wizard = self._wizard(order, "lines")
+        action = wizard.action_preview_invoices()
+        self.assertEqual(action["res_id"], wizard.id)
+        self.assertIn("alert-warning", wizard.invoice_preview)
+        self.assertFalse(order.invoice_ids)
+        wizard.invoice_mode = "lines"
+        wizard._onchange_invoice_preview()
+        self.assertFalse(wizard.invoice_preview)

@@ -515,9 +515,7 @@ def cmd_test_lifecycle(options):
     checks, results = [], []
     begin = time.monotonic()
     try:
-        initdb(
-            env, config, LIFECYCLE_DB, with_tested(addon_depends(), options.modules)
-        )
+        initdb(env, config, LIFECYCLE_DB, with_tested(addon_depends(), options.modules))
         lifecycle_checks(env, args + [f"--database={LIFECYCLE_DB}"], checks)
         results.append(stock_tests(env, args, options, LIFECYCLE_DB, True))
     except subprocess.CalledProcessError as error:  # a step's traceback is above

@@ -417,7 +417,6 @@ class SaleOrder(models.Model):
             order.activity_schedule(
                 "sale.mail_act_sale_upsell",
                 user_id=salesperson.id,
-                summary=env._("Over the ordered quantity"),
                 note=env._(
                     "%(order)s, %(line)s: %(delivered)s %(unit)s delivered for "
                     "%(ordered)s ordered. Raise the ordered quantity, or invoice "

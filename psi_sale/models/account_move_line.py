@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import api, fields, models
 from odoo.tools import float_compare
 
@@ -56,10 +54,10 @@ class AccountMoveLine(models.Model):
                 ["unit_amount:sum"],
             )
         )
-        hours = defaultdict(float)
-        for move, sale_line, unit_amount in groups:
-            hours[move.id, sale_line.id] += unit_amount
-        return hours
+        return {
+            (move.id, sale_line.id): unit_amount
+            for move, sale_line, unit_amount in groups
+        }
 
     def _is_quantity_of_hours(self, hours):
         """Whether HOURS, in days of the order's length rounded as it says,

@@ -401,6 +401,7 @@ class SaleOrder(models.Model):
         """One activity per line over its ordered quantity, naming it (stock
         schedules one per order, replacing the previous one). An order whose
         lines told already gets no other."""
+        # stock passes no lines: found again, before stock flags them as told
         lines = self.env["sale.order.line"]
         for order in self:
             lines |= order._get_prepaid_service_lines_to_upsell()
@@ -613,9 +614,18 @@ class SaleOrder(models.Model):
     # Closing: the last invoice deducts every down payment left ----------------
 
     def action_cancel(self):
-        """Posted invoices stay: say what to do instead of cancelling."""
+        """What an order invoiced stays invoiced: say what to do instead of
+        cancelling, until credit notes have given it all back."""
         invoiced = self.filtered(
-            lambda order: any(move.state == "posted" for move in order.invoice_ids)
+            lambda order: (
+                not order.currency_id.is_zero(
+                    sum(
+                        order.invoice_ids.filtered(
+                            lambda move: move.state == "posted"
+                        ).mapped("amount_total_in_currency_signed")
+                    )
+                )
+            )
         )
         if invoiced:
             raise UserError(

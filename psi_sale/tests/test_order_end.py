@@ -226,11 +226,15 @@ class TestOrderEnd(PsiCommon):
         with self.assertRaises(UserError):
             order.action_close_order()
         invoiced = self._order_of(self.product_consulting, 10)
-        self._down_payment(invoiced, 30)
+        down_payment = self._down_payment(invoiced, 30)
         with self.assertRaisesRegex(UserError, "credit notes"):
             invoiced.action_cancel()
         self.assertEqual(invoiced.state, "sale")
         self.assertFalse(draft.is_closed or cancelled.is_closed or other.is_closed)
+        # credited back in full, the order can be cancelled as the error says
+        down_payment._reverse_moves(cancel=True)
+        invoiced.with_context(disable_cancel_warning=True).action_cancel()
+        self.assertEqual(invoiced.state, "cancel")
 
     # Rounding ------------------------------------------------------------------
 

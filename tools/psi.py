@@ -685,6 +685,9 @@ def venv_python(requirements="requirements-dev.txt", name="requirements"):
 
 def lint():
     venv_python()
+    ensure_debian_packages(
+        {"pandoc": "pandoc"}, "tools/readme_gen.py converts the readme with pandoc"
+    )
     log("running the lint hooks (pre-commit)")
     hooks = subprocess.run(
         [os.path.join(ROOT, ".venv", "bin", "pre-commit"), "run", "--all-files"]

@@ -20,12 +20,12 @@ def main(results_path, png_path):
     below = [row["ratio"] - row["min"] for row in rows][::-1]
     above = [row["max"] - row["ratio"] for row in rows][::-1]
     figure, axes = plt.subplots(figsize=(9, 0.6 * len(rows) + 1.6))
-    colors = ["tab:green" if ratio <= 1.10 else "tab:red" for ratio in ratios]
+    colors = ["tab:green" if ratio <= 1.05 else "tab:red" for ratio in ratios]
     axes.barh(names, ratios, xerr=[below, above], color=colors, capsize=4)
     axes.axvline(1.0, color="black", linewidth=0.8)
-    axes.axvline(1.10, color="tab:red", linestyle="--", linewidth=0.8)
+    axes.axvline(1.05, color="tab:red", linestyle="--", linewidth=0.8)
     axes.set_xlabel("psi_sale / stock time (median, whiskers: min and max)")
-    axes.set_title("psi_sale against stock Odoo: ratio per flow (at most 1.10)")
+    axes.set_title("psi_sale against stock Odoo: ratio per flow (at most 1.05)")
     for index, ratio in enumerate(ratios):
         axes.text(0.02, index, f"{ratio:.2f}", va="center", color="white")
     axes.set_xlim(

@@ -1,25 +1,18 @@
-"""One step of ``psi.py test-lifecycle``, run inside Odoo on its database.
+"""The checks of ``make test-lifecycle``, in one Odoo process on its database.
 
-Usage: python3 tools/lifecycle.py STEP OUTPUT_JSON [SCHEMA_JSON] -- ODOO_ARGS...
+    python3 -m tools.lifecycle OUTPUT_JSON -- ODOO_ARGS...
 
-Steps:
-  seed       business made before psi_sale: a second company working 7 hours a
-             day, orders sold in days, confirmed, with time logged, invoiced
-             in part; an opportunity and a quotation
-  snapshot   the figures of stock Odoo's records (confirmed orders and their
-             lines, invoices, tasks, time, opportunities), and, psi_sale being
-             installed, its data (every record of its XML ids, the settings,
-             the schema it owns) and the defaults it gave the records that
-             were there before it
-  concurrency  two people log time on the task of an order and invoice it
-             at the same moment, each in their own transaction (psi_sale
-             installed): write whether a day was invoiced twice
-  uninstall  uninstall psi_sale as the Apps menu does, then write what is left
-             of the schema listed in SCHEMA_JSON (a snapshot's output), and the
-             XML ids left of deleted records
+On a database in business without psi_sale: seed business made before it (a
+second company working 7 hours a day, orders sold in days with time logged
+and invoiced in part, opportunities, quotations), then, as an administrator
+does from the Apps menu, install psi_sale, upgrade it twice, have two people
+log time and invoice one order at once, uninstall it; a snapshot after each
+step (var/psi_lifecycle-STEP.json). OUTPUT_JSON gets the checks, as
+``[[name, [problem, ...]], ...]``, which tools/psi.py judges.
 """
 
 import json
+import os
 import sys
 import threading
 from functools import partial
@@ -33,77 +26,64 @@ from odoo.tools import config, mute_logger
 # not compared: when and by whom a record was written, and the arch a view had
 # before the last update (Odoo keeps it for each view it updates)
 IGNORED_FIELDS = {"create_date", "create_uid", "write_date", "write_uid", "arch_prev"}
-
-
-def plain(values):
-    """Read values as JSON: many2one pairs become ids."""
-    return {
-        key: value[0] if isinstance(value, tuple) else value
-        for key, value in values.items()
-    }
+VAR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var")
 
 
 def read(records, fields):
-    return {str(values["id"]): plain(values) for values in records.read(fields)}
+    """{id: values} as JSON: many2one pairs become ids."""
+    return {
+        str(values["id"]): {
+            key: value[0] if isinstance(value, tuple) else value
+            for key, value in values.items()
+        }
+        for values in records.read(fields)
+    }
 
 
 def consulting_day(env, label, **values):
-    """A consulting day, made by psi_sale's product factory."""
     # odoo.addons holds psi_sale once the configuration is read
     from odoo.addons.psi_sale.factory import service_product
 
     return service_product(env, f"Jour de conseil ({label})", 600, **values)
 
 
-def seed(env):
-    hour = env.ref("uom.product_uom_hour")
-    calendar = env["resource.calendar"].create(
+def order_of_days(env, customer, product, **values):
+    order = env["sale.order"].create(
         {
-            "name": "35 heures",
-            "attendance_ids": [
-                Command.create(
-                    {
-                        "name": f"{weekday} {start}",
-                        "dayofweek": str(weekday),
-                        "hour_from": start,
-                        "hour_to": end,
-                        "day_period": period,
-                    }
-                )
-                for weekday in range(5)
-                for start, end, period in ((9, 12, "morning"), (13, 17, "afternoon"))
+            "partner_id": customer.id,
+            "order_line": [
+                Command.create({"product_id": product.id, "product_uom_qty": 10})
             ],
+            **values,
         }
     )
+    order.action_confirm()
+    return order
+
+
+def seed(env):
+    hour = env.ref("uom.product_uom_hour")
+    calendar = env["resource.calendar"].create({"name": "35 heures"})  # 8-12, 13-17
+    calendar.attendance_ids.filtered(lambda a: a.day_period == "morning").hour_from = 9
     company_35 = env["res.company"].create(
         {"name": "Conseil 35 heures", "resource_calendar_id": calendar.id}
     )
     env["account.chart.template"].try_loading(
         env.company.chart_template or "generic_coa", company_35, install_demo=False
     )
-    companies = env.company | company_35
-    for company in companies:
+    for company in env.company | company_35:
         env = env(context=dict(env.context, allowed_company_ids=company.ids))
-        product = consulting_day(env, company.name, company_id=company.id)
         customer = env["res.partner"].create({"name": f"Client ({company.name})"})
+        product = consulting_day(env, company.name, company_id=company.id)
+        order = order_of_days(env, customer, product, company_id=company.id)
+        task = order.order_line.task_id
         employee = env["hr.employee"].create(
             {"name": f"Consultant ({company.name})", "company_id": company.id}
         )
-        order = env["sale.order"].create(
-            {
-                "partner_id": customer.id,
-                "company_id": company.id,
-                "order_line": [
-                    Command.create({"product_id": product.id, "product_uom_qty": 10})
-                ],
-            }
-        )
-        order.action_confirm()
-        task = order.order_line.task_id
         timesheet = {
             "name": "Atelier",
-            "project_id": task.project_id.id,
             "task_id": task.id,
+            "project_id": task.project_id.id,
             "employee_id": employee.id,
             "product_uom_id": hour.id,
         }
@@ -120,74 +100,62 @@ def seed(env):
                 "expected_revenue": 12000,
             }
         )
-    return {"companies": companies.ids}
+
+
+# Snapshots ------------------------------------------------------------------
 
 
 def figures(env):
     """Stock Odoo's figures that installing psi_sale must not change."""
     orders = env["sale.order"].search([("state", "=", "sale")])
-    lines = orders.order_line
-    tasks = env["project.task"].with_context(active_test=False).search([])
+    everything = [("id", "!=", 0)]
     return {
         "orders": read(
-            orders,
-            ["amount_untaxed", "amount_total", "invoice_status", "project_id"],
+            orders, ["amount_untaxed", "amount_total", "invoice_status", "project_id"]
         ),
         "order lines": read(
-            lines,
-            [
-                "product_uom_qty",
-                "qty_delivered",
-                "qty_invoiced",
-                "qty_to_invoice",
-                "price_subtotal",
-                "untaxed_amount_invoiced",
-                "untaxed_amount_to_invoice",
-                "analytic_distribution",
-                "project_id",
-                "task_id",
-            ],
+            orders.order_line,
+            "product_uom_qty qty_delivered qty_invoiced qty_to_invoice price_subtotal"
+            " untaxed_amount_invoiced untaxed_amount_to_invoice analytic_distribution"
+            " project_id task_id".split(),
         ),
         "invoices": read(
             env["account.move"].search([("move_type", "!=", "entry")]),
             ["state", "amount_untaxed", "amount_total", "invoice_line_ids"],
         ),
         "tasks": read(
-            tasks, ["project_id", "sale_line_id", "allocated_hours", "stage_id"]
+            env["project.task"].with_context(active_test=False).search(everything),
+            ["project_id", "sale_line_id", "allocated_hours", "stage_id"],
         ),
         "timesheets": read(
-            env["account.analytic.line"].search([]),
+            env["account.analytic.line"].search(everything),
             ["unit_amount", "amount", "so_line", "task_id", "project_id"],
         ),
         "opportunities": read(
-            env["crm.lead"].with_context(active_test=False).search([]),
+            env["crm.lead"].with_context(active_test=False).search(everything),
             ["stage_id", "probability", "expected_revenue", "tag_ids", "active"],
         ),
     }
 
 
 def psi_data(env):
-    """psi_sale's records (by XML id), with their stored values."""
+    """psi_sale's records (by XML id) with their stored values, and the record
+    counts of their models (an update makes no duplicate)."""
     data = env["ir.model.data"].search([("module", "=", "psi_sale")])
     records = {}
-    for row in data:
-        if row.model not in env:
-            continue
+    for row in data.filtered(lambda row: row.model in env):
         record = env[row.model].browse(row.res_id).exists()
         fields = [
             name
             for name, field in record._fields.items()
             if field.store and field.type != "binary" and name not in IGNORED_FIELDS
         ]
-        values = plain(record.read(fields)[0]) if record else None
+        values = read(record, fields).get(str(row.res_id))
         if values and row.model == "ir.actions.act_window":
             # recreated by each update (Command.clear() in the XML, as in stock
             # Odoo): compared by what they are
-            values["view_ids"] = [
-                [view.view_mode, view.view_id.id] for view in record.view_ids
-            ]
+            values["view_ids"] = [[v.view_mode, v.view_id.id] for v in record.view_ids]
         records[f"{row.model} {row.name}"] = values
-    # no duplicate made by an update: record counts of the models psi_sale fills
     counts = {
         model: env[model].with_context(active_test=False).search_count([])
         for model in sorted(set(data.mapped("model")))
@@ -204,10 +172,8 @@ def psi_schema(env):
     )
     columns, tables = [], []
     for field_record in env["ir.model.fields"].browse(data.mapped("res_id")):
-        if field_record.modules != "psi_sale":
-            continue
         field = env[field_record.model]._fields.get(field_record.name)
-        if not field or not field.store:
+        if field_record.modules != "psi_sale" or not field or not field.store:
             continue
         if field.type == "many2many":
             tables.append(field.relation)
@@ -218,36 +184,88 @@ def psi_schema(env):
 
 def psi_defaults(env):
     """What psi_sale gave the records that were there before it."""
+    companies = env["res.company"].search([])
     return {
         "companies": read(
-            env["res.company"].search([]),
-            [
-                "timesheet_hours_per_day",
-                "timesheet_day_rounding",
-                "crm_stage_rules",
-                "quotation_offer_lines",
-                "down_payment_deduction",
-            ],
+            companies,
+            "timesheet_hours_per_day timesheet_day_rounding crm_stage_rules"
+            " quotation_offer_lines down_payment_deduction".split(),
         ),
         "leads": env.ref("crm.group_use_lead")
         in env.ref("base.group_user").implied_ids,
         "calendars": {
             str(company.id): company.resource_calendar_id.hours_per_day
-            for company in env["res.company"].search([])
+            for company in companies
         },
         "orders": read(env["sale.order"].search([]), ["hours_per_day", "day_rounding"]),
     }
 
 
-def snapshot(env):
+def snapshot(env, step):
     result = {"figures": figures(env), "order ids": env["sale.order"].search([]).ids}
-    if env["ir.module.module"].search([("name", "=", "psi_sale")]).state == (
-        "installed"
-    ):
-        result.update(
-            psi=psi_data(env), schema=psi_schema(env), defaults=psi_defaults(env)
-        )
-    return result
+    psi_sale = env["ir.module.module"].search([("name", "=", "psi_sale")])
+    if psi_sale.state == "installed":
+        result.update(data=psi_data(env), schema=psi_schema(env))
+        result.update(defaults=psi_defaults(env))
+    with open(os.path.join(VAR, f"psi_lifecycle-{step}.json"), "w") as output:
+        json.dump(result, output, indent=1, sort_keys=True, default=str)
+    return json.loads(json.dumps(result, default=str))  # compared as written
+
+
+def kept(before, after):
+    """AFTER's figures of the records that BEFORE has (not those made since)."""
+    return {
+        kind: {k: v for k, v in records.items() if k in before["figures"][kind]}
+        for kind, records in after["figures"].items()
+    }
+
+
+def differences(before, after, path=""):
+    """Where two snapshots differ, as readable lines (20 at most)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        lines = []
+        for key in sorted(set(before) | set(after)):
+            lines += differences(
+                before.get(key, "(none)"), after.get(key, "(none)"), f"{path}/{key}"
+            )
+        return lines[:20]
+    if before == after:
+        return []
+    return [f"{path}: {repr(before)[:100]} -> {repr(after)[:100]}"]
+
+
+def default_problems(snapshot, before):
+    """The defaults psi_sale gives what was there before it (BEFORE's orders,
+    not those of its demo data): the Leads phase on, each company's working
+    day (that of its schedule), Odoo's 8-hour day on existing orders (their
+    figures stay), no rounding, offers as lines, down payments deducted up to
+    each invoice's amount and stage rules off, but on the demo company (its
+    demo data deducts them in proportion and turns the stage rules on)."""
+    defaults = snapshot["defaults"]
+    problems = [] if defaults["leads"] else ["the Leads phase is off"]
+    for company_id, company in defaults["companies"].items():
+        demo = company_id == "1"
+        expected = {
+            "id": int(company_id),
+            "timesheet_hours_per_day": defaults["calendars"][company_id] or 8.0,
+            "timesheet_day_rounding": "none",
+            "crm_stage_rules": demo,
+            "quotation_offer_lines": "lines",
+            "down_payment_deduction": "proportional" if demo else "capped",
+        }
+        problems += differences(expected, company, f"company {company_id}")
+    for order_id, order in defaults["orders"].items():
+        if int(order_id) in before["order ids"]:
+            expected = {
+                "id": int(order_id),
+                "hours_per_day": 8.0,
+                "day_rounding": "none",
+            }
+            problems += differences(expected, order, f"order {order_id}")
+    return problems[:20]
+
+
+# Concurrency and uninstallation ---------------------------------------------
 
 
 def concurrency(registry):
@@ -258,61 +276,49 @@ def concurrency(registry):
     invoices only what is left. Each day is invoiced once."""
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        product = consulting_day(env, "concurrence")
         customer = env["res.partner"].create({"name": "Client (concurrence)"})
-        order = env["sale.order"].create(
-            {
-                "partner_id": customer.id,
-                "hours_per_day": 8,
-                "order_line": [
-                    Command.create({"product_id": product.id, "product_uom_qty": 10})
-                ],
-            }
-        )
-        order.action_confirm()
+        product = consulting_day(env, "concurrence")
+        order = order_of_days(env, customer, product, hours_per_day=8)
         task = order.order_line.task_id
         employees = env["hr.employee"].create(
             [{"name": "Consultante A"}, {"name": "Consultant B"}]
         )
         timesheet = {
             "name": "Atelier",
-            "project_id": task.project_id.id,
             "task_id": task.id,
+            "project_id": task.project_id.id,
             "employee_id": employees[0].id,
         }
         env["account.analytic.line"].create(dict(timesheet, unit_amount=16))
-        order_id, line_id = order.id, order.order_line.id
+        order_id, line_id, employee_ids = order.id, order.order_line.id, employees.ids
     started = threading.Barrier(2, timeout=60)
-    tries = {}
+    tries = {employee_id: 0 for employee_id in employee_ids}
 
-    def log_and_invoice(env, employee):
-        tries[employee.name] = tries.get(employee.name, 0) + 1
+    def log_and_invoice(env, employee_id):
+        tries[employee_id] += 1
         order = env["sale.order"].browse(order_id)
         order.order_line.mapped("qty_to_invoice")  # both read the order first
-        if tries[employee.name] == 1:
+        if tries[employee_id] == 1:
             started.wait()
         env["account.analytic.line"].create(
-            dict(timesheet, employee_id=employee.id, unit_amount=8)
+            dict(timesheet, employee_id=employee_id, unit_amount=8)
         )
         order._create_invoices()
         env.flush_all()
 
-    def request(employee):
+    def request(employee_id):
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            retrying(partial(log_and_invoice, env, employee.with_env(env)), env)
+            retrying(partial(log_and_invoice, env, employee_id), env)
 
-    threads = [
-        threading.Thread(target=request, args=(employee,)) for employee in employees
-    ]
+    threads = [threading.Thread(target=request, args=(id_,)) for id_ in employee_ids]
     with mute_logger("odoo.sql_db"):  # the serialization failure, retried
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
     with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        line = env["sale.order.line"].browse(line_id)
+        line = api.Environment(cr, SUPERUSER_ID, {})["sale.order.line"].browse(line_id)
         invoiced = sorted(line.invoice_lines.mapped("quantity"))
         problems = []
         if sum(invoiced) != line.qty_delivered or line.qty_delivered != 4:
@@ -322,64 +328,83 @@ def concurrency(registry):
             )
         if max(tries.values()) < 2:
             problems.append(f"the transactions did not overlap: tries {tries}")
-    return {"problems": problems, "invoiced": invoiced, "tries": tries}
+    return problems
 
 
-def uninstall(env, schema):
-    env["ir.module.module"].search(
-        [("name", "=", "psi_sale")]
-    ).button_immediate_uninstall()
-    cr = env.cr
-    # Odoo keeps the records it cannot delete (e.g. a task stage still used),
-    # and their XML ids for a reinstall: only the ids of deleted records are left
-    left = {
-        "xml ids": [
-            f"{data.model} {data.name}"
-            for data in env["ir.model.data"].search([("module", "=", "psi_sale")])
-            if data.model not in env or not env[data.model].browse(data.res_id).exists()
-        ],
-        "columns": [],
-        "tables": [],
-    }
+def schema_left(env, schema):
+    """What uninstalling left of psi_sale: the XML ids of deleted records
+    (Odoo keeps the records it cannot delete, e.g. a task stage still used,
+    and their XML ids for a reinstall), its columns and tables."""
+    data = env["ir.model.data"].search([("module", "=", "psi_sale")])
+    left = [
+        f"xml id left: {row.model} {row.name}"
+        for row in data
+        if row.model not in env or not env[row.model].browse(row.res_id).exists()
+    ]
     for table, column in schema["columns"]:
-        cr.execute(
+        env.cr.execute(
             "SELECT 1 FROM information_schema.columns"
             " WHERE table_name = %s AND column_name = %s",
             [table, column],
         )
-        if cr.fetchone():
-            left["columns"].append(f"{table}.{column}")
+        left += [f"column left: {table}.{column}"] * bool(env.cr.fetchone())
     for table in schema["tables"]:
-        cr.execute("SELECT to_regclass(%s)", [table])
-        if cr.fetchone()[0]:
-            left["tables"].append(table)
+        env.cr.execute("SELECT to_regclass(%s)", [table])
+        left += [f"table left: {table}"] * bool(env.cr.fetchone()[0])
     return left
+
+
+# The steps -------------------------------------------------------------------
+
+
+def step(dbname, function, *args):
+    """FUNCTION(env, *ARGS) in a transaction of the current registry of
+    DBNAME (installing or uninstalling a module makes a new one)."""
+    with Registry(dbname).cursor() as cr:
+        return function(api.Environment(cr, SUPERUSER_ID, {}), *args)
+
+
+def apps_menu(env, button):
+    """Press BUTTON of psi_sale in the Apps menu."""
+    module = env["ir.module.module"].search([("name", "=", "psi_sale")])
+    getattr(module, button)()
+
+
+def lifecycle(dbname):
+    """The checks, as (name, problems) pairs, in the order they are made."""
+    checks = []
+    step(dbname, seed)
+    before = step(dbname, snapshot, "before")
+    step(dbname, apps_menu, "button_immediate_install")
+    previous = installed = step(dbname, snapshot, "installed")
+    kept_figures = differences(before["figures"], kept(before, installed))
+    checks.append(("installing keeps the figures of existing records", kept_figures))
+    defaults = default_problems(installed, before)
+    checks.append(("installing gives sensible defaults", defaults))
+    for update in ("1", "2"):
+        step(dbname, apps_menu, "button_immediate_upgrade")
+        updated = step(dbname, snapshot, f"update{update}")
+        changes = differences(previous, updated)
+        checks.append((f"update {update} changes nothing", changes))
+        previous = updated
+    name = "two people logging time and invoicing one order at once invoice once"
+    checks.append((name, concurrency(Registry(dbname))))
+    step(dbname, apps_menu, "button_immediate_uninstall")
+    left = step(dbname, schema_left, installed["schema"])
+    name = "uninstalling drops psi_sale's columns, tables and records no longer used"
+    checks.append((name, left))
+    uninstalled = step(dbname, snapshot, "uninstalled")
+    kept_figures = differences(before["figures"], kept(before, uninstalled))
+    checks.append(("uninstalling keeps the figures of stock records", kept_figures))
+    return checks
 
 
 def main():
     separator = sys.argv.index("--")
-    step, output, *rest = sys.argv[1:separator]
     config.parse_config(sys.argv[separator + 1 :])
-    registry = Registry(config["db_name"])
-    if step == "concurrency":
-        result = concurrency(registry)
-    else:
-        result = run_step(registry, step, rest)
-    with open(output, "w", encoding="utf-8") as output_file:
-        json.dump(result, output_file, indent=1, sort_keys=True, default=str)
-
-
-def run_step(registry, step, rest):
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        if step == "seed":
-            result = seed(env)
-        elif step == "snapshot":
-            result = snapshot(env)
-        else:
-            with open(rest[0], encoding="utf-8") as schema_file:
-                result = uninstall(env, json.load(schema_file)["schema"])
-    return result
+    checks = lifecycle(config["db_name"])
+    with open(sys.argv[1], "w", encoding="utf-8") as output:
+        json.dump(checks, output, indent=1)
 
 
 if __name__ == "__main__":

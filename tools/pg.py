@@ -1,11 +1,10 @@
 """The throwaway PostgreSQL cluster of a checkout, in ``.pg/``.
 
 The server of the usual ``PG*`` variables is used instead when ``PGHOST`` or
-``PGPORT`` is set. Several commands may share the cluster: each records its
-pid in ``.pg/users/``, and the last one (or ``make stop``) stops it.
+``PGPORT`` is set. Several commands may share the cluster: each holds a shared lock on
+``.pg/users.lock`` while it runs, and the last one (or ``make stop``) stops it.
 """
 
-import atexit
 import contextlib
 import fcntl
 import glob
@@ -115,43 +114,37 @@ def pg_lock():
         yield
 
 
-def pg_join():
-    """Record that this process uses the cluster, until it ends.
+USERS = []  # the open file whose shared lock says this process uses the cluster
 
-    ``run`` execs Odoo, which keeps the pid (and the record) while it serves.
-    """
-    users = os.path.join(pg_dir(), "users")
-    os.makedirs(users, exist_ok=True)
-    record = os.path.join(users, str(os.getpid()))
-    open(record, "w", encoding="utf-8").close()
-    atexit.register(os.remove, record)
+
+def users_file():
+    return open(os.path.join(pg_dir(), "users.lock"), "a", encoding="utf-8")  # noqa: SIM115
+
+
+def pg_join():
+    """Hold a shared lock on .pg/users.lock while this process lives (``run``
+    execs Odoo, which inherits it): the cluster is in use while one is held."""
+    users = users_file()
+    os.set_inheritable(users.fileno(), True)
+    fcntl.flock(users, fcntl.LOCK_SH)
+    USERS.append(users)
 
 
 def pg_other_users(db_args):
-    """What else uses the cluster: other commands of this checkout (their
-    records, also read between two Odoo processes of one command), and any
-    other client connected (an Odoo started by hand, psql, ...)."""
-    users = os.path.join(pg_dir(), "users")
-    os.makedirs(users, exist_ok=True)
-    others = []
-    for name in os.listdir(users):
-        try:
-            os.kill(int(name), 0)
-        except ProcessLookupError:
-            os.remove(os.path.join(users, name))  # a command that died
-            continue
-        except PermissionError:  # alive, another user's
-            pass
-        if int(name) != os.getpid():
-            others.append(f"process {name}")
+    """What else uses the cluster: another command of this checkout (a shared
+    lock but ours), or any client connected (an Odoo started by hand, psql)."""
+    users = USERS[0] if USERS else users_file()
+    try:
+        fcntl.flock(users, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        others = []
+    except BlockingIOError:
+        others = ["another command"]
     connections = sql(
         db_args,
         "SELECT count(*) FROM pg_stat_activity"
         " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
     )[0][0]
-    if connections:
-        others.append(f"{connections} other connection(s)")
-    return others
+    return others + [f"{connections} other connection(s)"] * bool(connections)
 
 
 def pg_start():

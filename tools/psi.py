@@ -115,9 +115,7 @@ def module_installed(db_args, dbname, module="psi_sale"):
 def click_odoo(env, command, config, *args, quiet=False):
     """Run click-odoo-contrib's COMMAND (initdb, dropdb, copydb, makepot) in
     the Python that runs Odoo, installing it there when missing."""
-    ensure_python_packages(
-        env, {"click_odoo_contrib": "click-odoo-contrib==1.24"}, "database commands"
-    )
+    ensure_packages(env, {}, {"click_odoo_contrib": "click-odoo-contrib==1.24"})
     script = os.path.join(os.path.dirname(sys.executable), f"click-odoo-{command}")
     if not os.path.exists(script):  # a Python whose scripts are elsewhere
         script = shutil.which(f"click-odoo-{command}") or script
@@ -286,7 +284,7 @@ def read_expected_failures():
 
 def cmd_run(options):
     env, addons_path = find_odoo()
-    ensure_documents()
+    ensure_packages(env)
     db_args, _started = pg.postgres()
     args = common_args(addons_path, db_args) + [
         f"--database={DEMO_DB}",
@@ -304,65 +302,42 @@ def cmd_run(options):
     os.execvpe(sys.executable, [sys.executable, "-m", "odoo"] + args, env)
 
 
-def ensure_debian_packages(packages, why):
-    """Install the Debian PACKAGES ({package: a command or file it brings})
-    that are missing (with apt-get, as root), or stop and say so."""
+# Beside Odoo: Odoo's browser tests (tours) need Chromium and websocket-client
+# (else Odoo skips them); documents are printed with wkhtmltopdf (Debian's
+# draws the system's fonts, see psi_sale/models/ir_actions_report.py), read
+# back with pdftotext, their Factur-X XML checked with factur-x.
+DEBIAN_PACKAGES = {  # package: a command or file it brings
+    "chromium": "chromium",
+    "wkhtmltopdf": "wkhtmltopdf",
+    "poppler-utils": "pdftotext",
+    "fonts-lato": "/usr/share/fonts/truetype/lato/Lato-Regular.ttf",
+}
+PYTHON_PACKAGES = {"websocket": "websocket-client", "facturx": "factur-x"}
+
+
+def ensure_packages(env, debian=DEBIAN_PACKAGES, python=PYTHON_PACKAGES):
+    """Install what is missing: DEBIAN packages with apt-get (as root, else
+    stop and say so), PYTHON packages ({module: package}) with pip in the
+    Python that runs Odoo."""
     missing = sorted(
         package
-        for package, brings in packages.items()
+        for package, brings in debian.items()
         if not (shutil.which(brings) or os.path.exists(brings))
     )
-    if not missing:
-        return
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        die(f"{why}: apt-get install {' '.join(missing)}")
-    log(f"installing {', '.join(missing)} (apt-get): {why}")
-    subprocess.run(["apt-get", "update", "-qq"], check=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq"] + missing, check=True)
-
-
-def ensure_python_packages(env, modules, why):
-    """Install the PyPI packages ({module: package}) that the Python running
-    Odoo cannot import, with pip."""
-    for module, package in modules.items():
+    if missing and (os.geteuid() != 0 or not shutil.which("apt-get")):
+        die(f"missing: apt-get install {' '.join(missing)}")
+    if missing:
+        log(f"installing {', '.join(missing)} (apt-get)")
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq"] + missing, check=True)
+    for module, package in python.items():
         probe = [sys.executable, "-c", f"import {module}"]
-        if not subprocess.run(
-            probe, env=env, capture_output=True, check=False
-        ).returncode:
-            continue
-        log(f"installing {package} in {sys.executable}: {why}")
-        pip = [sys.executable, "-m", "pip", "install", "-q", package]
-        if subprocess.run(pip, env=env, check=False).returncode:
-            # a Python managed by the system (PEP 668) refuses plain installs
-            subprocess.run(pip + ["--break-system-packages"], env=env, check=True)
-
-
-def ensure_browser(env):
-    """Odoo skips its browser tests (tours) without Chromium or the Python
-    package websocket-client: install what is missing."""
-    browsers = ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
-    if not any(shutil.which(name) for name in browsers):
-        ensure_debian_packages(
-            {"chromium": "chromium"}, "Chromium is needed by the browser tests"
-        )
-    ensure_python_packages(
-        env, {"websocket": "websocket-client"}, "the browser tests need it"
-    )
-
-
-def ensure_documents():
-    """Odoo prints its PDF documents with wkhtmltopdf, in Lato (with Debian's
-    wkhtmltopdf, psi_sale prints them in the system's fonts, as text: see
-    psi_sale/models/ir_actions_report.py); the tests read them with
-    pdftotext."""
-    ensure_debian_packages(
-        {
-            "wkhtmltopdf": "wkhtmltopdf",
-            "poppler-utils": "pdftotext",
-            "fonts-lato": "/usr/share/fonts/truetype/lato/Lato-Regular.ttf",
-        },
-        "the order form and the invoices are printed to PDF",
-    )
+        if subprocess.run(probe, env=env, capture_output=True).returncode:
+            log(f"installing {package} in {sys.executable}")
+            pip = [sys.executable, "-m", "pip", "install", "-q", package]
+            if subprocess.run(pip, env=env).returncode:
+                # a Python managed by the system (PEP 668) refuses plain installs
+                subprocess.run(pip + ["--break-system-packages"], env=env, check=True)
 
 
 def create_database(env, addons_path, db_args, dbname, country="FR", lang="fr_FR"):
@@ -411,11 +386,7 @@ def cmd_test(options):
     States, as stock Odoo's tests have it), then those tagged psi_fr on a
     database created as the database manager does for a French company."""
     env, addons_path = find_odoo()
-    ensure_browser(env)
-    ensure_documents()
-    ensure_python_packages(
-        env, {"facturx": "factur-x"}, "the Factur-X tests validate the XML with it"
-    )
+    ensure_packages(env)
     db_args, started = pg.postgres()
     if not options.no_lint and lint():
         print("0 passed, 1 failed")
@@ -464,7 +435,7 @@ def cmd_test_stock(options):
     database: their at_install tests as each is installed, their post_install
     tests once every module is."""
     env, addons_path = find_odoo()
-    ensure_browser(env)
+    ensure_packages(env)
     db_args, started = pg.postgres()
     config = odoo_config(addons_path, db_args)
     installed = addon_depends() if options.baseline else ADDONS
@@ -488,148 +459,32 @@ def with_tested(modules, tested):
     return modules + [name for name in tested.split(",") if name not in modules]
 
 
-def odoo_install(env, args, modules, update=False):
-    """Install (or update) MODULES with Odoo's server command; return success."""
-    option = "--update" if update else "--init"
-    log(f"{'updating' if update else 'installing'} {','.join(modules)}")
-    begin = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-m", "odoo", f"{option}={','.join(modules)}"]
-        + args
-        + ["--stop-after-init", "--log-level=warn"],
-        env=env,
-        check=False,
-    )
-    log(f"done in {time.monotonic() - begin:.0f} s")
-    return done.returncode == 0
-
-
 def cmd_test_lifecycle(options):
-    """Install psi_sale on a database already in business, update it twice,
-    uninstall it, then run stock Odoo's post_install tests there (see
+    """Install, upgrade and uninstall psi_sale on a database in business
+    (tools/lifecycle.py), then run stock Odoo's post_install tests there (see
     README.rst)."""
     env, addons_path = find_odoo()
     db_args, started = pg.postgres()
     config = odoo_config(addons_path, db_args)
     args = common_args(addons_path, db_args)
-    checks, results = [], []
-    begin = time.monotonic()
+    output, checks, results = os.path.join(VAR, f"{LIFECYCLE_DB}.json"), [], []
     try:
         initdb(env, config, LIFECYCLE_DB, with_tested(addon_depends(), options.modules))
-        lifecycle_checks(env, args + [f"--database={LIFECYCLE_DB}"], checks)
+        log("seeding, installing psi_sale, upgrading it twice, uninstalling it")
+        command = [sys.executable, "-m", "tools.lifecycle", output, "--", *args]
+        command += [f"--database={LIFECYCLE_DB}", "--log-level=warn"]
+        subprocess.run(command, env=env, cwd=ROOT, check=True)
+        with open(output, encoding="utf-8") as output_file:
+            checks = json.load(output_file)
         results.append(stock_tests(env, args, options, LIFECYCLE_DB, True))
-    except subprocess.CalledProcessError as error:  # a step's traceback is above
+    except subprocess.CalledProcessError as error:  # its traceback is above
         checks.append(("the lifecycle steps run", [str(error)]))
     finally:
         if not options.keep:
             drop_database(env, config, LIFECYCLE_DB)
         if started:
             pg.pg_stop()
-        log(f"lifecycle tested in {time.monotonic() - begin:.0f} s")
     return judge(results, checks, read_expected_failures())
-
-
-def lifecycle_checks(env, args, checks):
-    """Seed, install, update twice, uninstall, comparing snapshots; append
-    (check, problems) to CHECKS."""
-
-    def step(name, *extra):
-        output = os.path.join(VAR, f"{LIFECYCLE_DB}-{name}.json")
-        command = [sys.executable, os.path.join(ROOT, "tools", "lifecycle.py")]
-        command += [name.split("-")[0], output, *extra, "--"]
-        subprocess.run(command + args + ["--log-level=warn"], env=env, check=True)
-        with open(output, encoding="utf-8") as output_file:
-            return json.load(output_file), output
-
-    def check(name, problems):
-        checks.append((name, problems))
-
-    step("seed")
-    before, _ = step("snapshot-before")
-    if not odoo_install(env, args, ADDONS):
-        raise subprocess.CalledProcessError(1, "install psi_sale")
-    installed, _ = step("snapshot-installed")
-    check(
-        "installing keeps the figures of existing records",
-        differences(before["figures"], kept(before["figures"], installed["figures"])),
-    )
-    check("installing gives sensible defaults", default_problems(installed, before))
-    previous = installed
-    for update in ("1", "2"):
-        if not odoo_install(env, args, ADDONS, update=True):
-            raise subprocess.CalledProcessError(1, f"update {update}")
-        updated, path = step(f"snapshot-update{update}")
-        check(
-            f"update {update} changes nothing",
-            differences(previous, updated),
-        )
-        previous = updated
-    # after the snapshots: its orders are new ones
-    concurrent, _ = step("concurrency")
-    check(
-        "two people logging time and invoicing one order at once invoice each day once",
-        concurrent["problems"],
-    )
-    left, _ = step("uninstall", path)
-    check(
-        "uninstalling drops psi_sale's columns, tables and records no longer used",
-        [f"{kind} left: {what}" for kind, what in left.items() if what],
-    )
-    uninstalled, _ = step("snapshot-uninstalled")
-    check(
-        "uninstalling keeps the figures of stock records",
-        differences(before["figures"], kept(before["figures"], uninstalled["figures"])),
-    )
-
-
-def kept(before, after):
-    """AFTER's figures of the records that BEFORE has (not those made since)."""
-    return {
-        kind: {key: value for key, value in records.items() if key in before[kind]}
-        for kind, records in after.items()
-    }
-
-
-def differences(before, after, path=""):
-    """Where two snapshots differ, as readable lines (20 at most)."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        lines = []
-        for key in sorted(set(before) | set(after)):
-            lines += differences(
-                before.get(key, "(none)"), after.get(key, "(none)"), f"{path}/{key}"
-            )
-        return lines[:20]
-    if before == after:
-        return []
-    return [f"{path}: {repr(before)[:100]} -> {repr(after)[:100]}"]
-
-
-def default_problems(snapshot, before):
-    """The defaults psi_sale gives what was there before it (BEFORE's orders,
-    not those of its demo data): the Leads phase on, each company's working
-    day (that of its schedule), Odoo's 8-hour day on existing orders (their
-    figures stay), no rounding, offers as lines, down payments deducted up to
-    each invoice's amount and stage rules off, but on the demo company (its
-    demo data deducts them in proportion and turns the stage rules on)."""
-    defaults = snapshot["defaults"]
-    problems = [] if defaults["leads"] else ["the Leads phase is off"]
-    for company_id, company in defaults["companies"].items():
-        demo = company_id == "1"
-        expected = {
-            "id": int(company_id),
-            "timesheet_hours_per_day": defaults["calendars"][company_id] or 8.0,
-            "timesheet_day_rounding": "none",
-            "crm_stage_rules": demo,
-            "quotation_offer_lines": "lines",
-            "down_payment_deduction": "proportional" if demo else "capped",
-        }
-        problems += differences(expected, company, f"company {company_id}")
-    for order_id, order in defaults["orders"].items():
-        if int(order_id) not in before["order ids"]:
-            continue
-        expected = {"id": int(order_id), "hours_per_day": 8.0, "day_rounding": "none"}
-        problems += differences(expected, order, f"order {order_id}")
-    return problems[:20]
 
 
 def cmd_pot(_options):
@@ -685,9 +540,7 @@ def venv_python(requirements="requirements-dev.txt", name="requirements"):
 
 def lint():
     venv_python()
-    ensure_debian_packages(
-        {"pandoc": "pandoc"}, "tools/readme_gen.py converts the readme with pandoc"
-    )
+    ensure_packages(None, {"pandoc": "pandoc"}, {})  # for tools/readme_gen.py
     log("running the lint hooks (pre-commit)")
     hooks = subprocess.run(
         [os.path.join(ROOT, ".venv", "bin", "pre-commit"), "run", "--all-files"]
@@ -701,62 +554,74 @@ def lint():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="serve the demo database")
-    run.add_argument(
-        "--port", type=int, default=int(os.environ.get("PSI_HTTP_PORT", 8069))
-    )
-    run.add_argument("--update", action="store_true", help="update psi_sale first")
-    test = commands.add_parser("test", help="lint and run psi_sale's tests")
-    test.add_argument(
-        "--test-tags",
-        default=os.environ.get("TEST_TAGS", "/psi_sale"),
-        help="the tests run on Odoo's default database (empty: none)",
-    )
-    test.add_argument(
-        "--french-tags",
-        default=os.environ.get("TEST_TAGS_FR", "psi_fr/psi_sale"),
-        help="the tests run on the French database (empty: none)",
-    )
-    test.add_argument("--no-lint", action="store_true")
-    test.add_argument("--keep", action="store_true", help="keep the test database")
-    stock = commands.add_parser(
-        "test-stock", help="stock Odoo's tests with psi_sale installed"
-    )
-    stock.add_argument(
-        "--baseline", action="store_true", help="without psi_sale (its depends only)"
-    )
-    lifecycle = commands.add_parser(
-        "test-lifecycle",
-        help="install, update and uninstall psi_sale on a database in business, "
-        "then stock Odoo's tests",
-    )
-    for stock_parser in (stock, lifecycle):
-        stock_parser.add_argument(
-            "--modules",
-            default=os.environ.get("STOCK_MODULES") or STOCK_MODULES,
-            help="the stock addons whose tests run (comma-separated)",
-        )
-        stock_parser.add_argument("--test-tags", default="standard")
-        stock_parser.add_argument(
-            "--keep", action="store_true", help="keep the database"
-        )
-    commands.add_parser("lint", help="run the lint hooks only")
-    commands.add_parser("pot", help="export i18n/psi_sale.pot and merge fr.po")
-    stop = commands.add_parser("stop", help="stop the throwaway PostgreSQL")
-    stop.add_argument(
-        "--force", action="store_true", help="even if other commands use it"
-    )
+    env, flag = os.environ.get, {"action": "store_true"}
+    stock = {
+        "--modules": {
+            "default": env("STOCK_MODULES") or STOCK_MODULES,
+            "help": "the stock addons whose tests run (comma-separated)",
+        },
+        "--test-tags": {"default": "standard"},
+        "--keep": dict(flag, help="keep the database"),
+    }
+    for name, function, help_, arguments in (
+        (
+            "run",
+            cmd_run,
+            "serve the demo database",
+            {
+                "--port": {"type": int, "default": env("PSI_HTTP_PORT", 8069)},
+                "--update": dict(flag, help="update psi_sale first"),
+            },
+        ),
+        (
+            "test",
+            cmd_test,
+            "lint, then psi_sale's tests",
+            {
+                "--test-tags": {
+                    "default": env("TEST_TAGS", "/psi_sale"),
+                    "help": "on Odoo's default database (empty: none)",
+                },
+                "--french-tags": {
+                    "default": env("TEST_TAGS_FR", "psi_fr/psi_sale"),
+                    "help": "on the French database (empty: none)",
+                },
+                "--no-lint": flag,
+                "--keep": dict(flag, help="keep the test databases"),
+            },
+        ),
+        (
+            "test-stock",
+            cmd_test_stock,
+            "stock Odoo's tests with psi_sale",
+            dict(
+                stock,
+                **{
+                    "--baseline": dict(flag, help="without psi_sale (its depends only)")
+                },
+            ),
+        ),
+        (
+            "test-lifecycle",
+            cmd_test_lifecycle,
+            "install, upgrade, uninstall, stock tests",
+            stock,
+        ),
+        ("lint", lambda _options: lint(), "the lint hooks only", {}),
+        ("pot", cmd_pot, "export the .pot, merge the .po files", {}),
+        (
+            "stop",
+            lambda options: pg.pg_stop(force=options.force),
+            "stop PostgreSQL",
+            {"--force": dict(flag, help="even if other commands use it")},
+        ),
+    ):
+        command = commands.add_parser(name, help=help_)
+        command.set_defaults(function=function)
+        for option, kwargs in arguments.items():
+            command.add_argument(option, **kwargs)
     options = parser.parse_args()
-    command = {
-        "run": cmd_run,
-        "test": cmd_test,
-        "test-stock": cmd_test_stock,
-        "test-lifecycle": cmd_test_lifecycle,
-        "lint": lambda _options: lint(),
-        "pot": cmd_pot,
-        "stop": lambda options: pg.pg_stop(force=options.force),
-    }[options.command]
-    sys.exit(command(options))
+    sys.exit(options.function(options))
 
 
 if __name__ == "__main__":

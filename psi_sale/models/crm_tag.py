@@ -32,42 +32,19 @@ class CrmTag(models.Model):
     @api.constrains("company_id", "offer_product_ids")
     def _check_offer_product_ids(self):
         for tag in self:
-            foreign = tag.offer_product_ids.filtered(
+            wrong = tag.with_context(active_test=False).offer_product_ids.filtered(
                 lambda product, tag=tag: (
-                    product.company_id and product.company_id != tag.company_id
+                    not (product.sale_ok and product.active)
+                    or (product.company_id and product.company_id != tag.company_id)
                 )
             )
-            if foreign:
+            if wrong:
                 raise ValidationError(
                     self.env._(
-                        "The offers of category %(tag)s must be shared or belong "
-                        "to its company: %(products)s.",
+                        "The offers of category %(tag)s must be active products "
+                        "that can be sold, shared or of its company: %(products)s.",
                         tag=tag.display_name,
-                        products=", ".join(foreign.mapped("display_name")),
-                    )
-                )
-            archived = tag.with_context(active_test=False).offer_product_ids.filtered(
-                lambda product: not product.active
-            )
-            if archived:
-                raise ValidationError(
-                    self.env._(
-                        "The offers of category %(tag)s must be active products, "
-                        "not archived ones: %(products)s.",
-                        tag=tag.display_name,
-                        products=", ".join(archived.mapped("display_name")),
-                    )
-                )
-            unsaleable = tag.offer_product_ids.filtered(
-                lambda product: not product.sale_ok
-            )
-            if unsaleable:
-                raise ValidationError(
-                    self.env._(
-                        "The offers of category %(tag)s must be products that can "
-                        "be sold: %(products)s.",
-                        tag=tag.display_name,
-                        products=", ".join(unsaleable.mapped("display_name")),
+                        products=", ".join(wrong.mapped("display_name")),
                     )
                 )
 

@@ -446,32 +446,32 @@ class SaleOrderLine(models.Model):
         self._cap_qty_to_invoice()
         return result
 
-    def _filter_capped(self):
-        """Lines of orders that invoice at most the ordered quantity."""
-        return self.filtered(
+    def _capped_quantities_left(self):
+        """Lines of orders that invoice at most the ordered quantity, with
+        that quantity not invoiced yet."""
+        capped = self.filtered(
             lambda line: (
                 line.order_id.overrun_policy == "cap"
                 and line.qty_delivered_method == "timesheet"
                 and line.product_id.invoice_policy == "delivery"
             )
         )
+        return [
+            (line, max(0.0, line.product_uom_qty - line.qty_invoiced))
+            for line in capped
+        ]
 
     def _cap_qty_to_invoice(self):
-        for line in self._filter_capped():
-            line.qty_to_invoice = min(
-                line.qty_to_invoice, max(0.0, line.product_uom_qty - line.qty_invoiced)
-            )
+        for line, left in self._capped_quantities_left():
+            line.qty_to_invoice = min(line.qty_to_invoice, left)
 
     @api.depends("order_id.overrun_policy")
     def _compute_untaxed_amount_to_invoice(self):
         result = super()._compute_untaxed_amount_to_invoice()
-        for line in self._filter_capped():
+        for line, left in self._capped_quantities_left():
             line.untaxed_amount_to_invoice = min(
                 line.untaxed_amount_to_invoice,
-                line.currency_id.round(
-                    max(0.0, line.product_uom_qty - line.qty_invoiced)
-                    * line._get_untaxed_price()
-                ),
+                line.currency_id.round(left * line._get_untaxed_price()),
             )
         return result
 

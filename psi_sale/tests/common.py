@@ -1,5 +1,9 @@
+import shutil
+import subprocess
+
 from odoo.fields import Command
 from odoo.tests import new_test_user
+from odoo.tests.common import HOST
 
 from odoo.addons.psi_sale.factory import service_product
 from odoo.addons.sale_timesheet.tests.common import TestCommonSaleTimesheet
@@ -9,6 +13,28 @@ SIGNATURE = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
     "60e6kgAAAABJRU5ErkJggg=="
 )
+
+
+def missing_texts(pdf, *texts):
+    """The TEXTS that the PDF document does not show, as pdftotext
+    (poppler-utils) reads it, whitespace folded."""
+    shown = subprocess.run(
+        [shutil.which("pdftotext") or "pdftotext", "-layout", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    shown = " ".join(shown.split())
+    return [text for text in texts if text not in shown]
+
+
+def print_without_styles_server(env):
+    """wkhtmltopdf fetches the documents' styles from web.base.url
+    (localhost:8069), where another Odoo may serve its own (another
+    checkout's ``make run``), drawing the text as images; this test server
+    cannot serve them (the test's transaction holds its asset bundles). The
+    documents are printed without fetching styles, their text as text."""
+    env["ir.config_parameter"].set_param("report.url", f"http://{HOST}:1")
 
 
 class PsiCommon(TestCommonSaleTimesheet):

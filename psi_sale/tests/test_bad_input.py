@@ -251,7 +251,7 @@ class BadInputCommon(PsiCommon):
                     "company_id": self.company_a.id,
                     "offer_product_ids": [Command.link(self.product_b.id)],
                 },
-                "doivent être partagées ou appartenir à sa société : Offre B",
+                "actifs et vendables, partagés ou de sa société : Offre B",
             ),
             (
                 "archived offer",
@@ -260,7 +260,8 @@ class BadInputCommon(PsiCommon):
                 "write",
                 self.category_audit,
                 {"offer_product_ids": [Command.link(self.product_archived.id)]},
-                "must be active products, not archived ones: Offre retirée",
+                "must be active products that can be sold, shared or of its company: "
+                "Offre retirée",
             ),
             (
                 "offer that cannot be sold",
@@ -269,7 +270,7 @@ class BadInputCommon(PsiCommon):
                 "write",
                 self.category_audit,
                 {"offer_product_ids": [Command.link(self.product_not_sold.id)]},
-                "doivent être des produits vendables : Frais internes",
+                "actifs et vendables, partagés ou de sa société : Frais internes",
             ),
         ]
 

@@ -13,7 +13,7 @@ from odoo.addons.psi_sale.models.account_edi_xml_cii import (
     AccountEdiXmlCII as PsiCII,
 )
 
-from .test_french_database import pdf_text, print_without_styles_server
+from .common import missing_texts, print_without_styles_server
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -372,17 +372,18 @@ class TestFrenchFacturX(FacturXCommon):
             self.assertEqual(
                 self._text(tree, "//rsm:ExchangedDocument/ram:ID"), [invoice.name]
             )
-            text = " ".join(pdf_text(pdf).split())
-            for expected in (
-                "Pénalités de retard : 12,15 % par an",
-                "Indemnité forfaitaire pour frais de recouvrement : 40 €",
-                "Pas d'escompte pour paiement anticipé",
-                "SIRET : 12345678210001",
-                "TVA : FR11123456782",
-                "SIREN : 552100554",
-                "Prestation de services",
-            ):
-                self.assertIn(expected, text)
+            self.assertFalse(
+                missing_texts(
+                    pdf,
+                    "Pénalités de retard : 12,15 % par an",
+                    "Indemnité forfaitaire pour frais de recouvrement : 40 €",
+                    "Pas d'escompte pour paiement anticipé",
+                    "SIRET : 12345678210001",
+                    "TVA : FR11123456782",
+                    "SIREN : 552100554",
+                    "Prestation de services",
+                )
+            )
 
     def test_mentions_follow_the_settings(self):
         settings = Form(self.env["res.config.settings"])
@@ -405,21 +406,23 @@ class TestFrenchFacturX(FacturXCommon):
         self.env.invalidate_all()
         self.assertEqual(self.company.invoice_penalty_rate, 12.15)
 
-    def test_no_posting_without_siret(self):
-        self.company.siret = False
+    def _posting_refused(self, reason):
+        """A down payment invoice whose posting is refused for REASON: left
+        a draft, without a number."""
         invoice = self._invoice(self._order(), "percentage", post=False, amount=30)
         with self.assertRaises(UserError) as refused:
             invoice.action_post()
-        self.assertIn("has no SIRET", str(refused.exception))
+        self.assertIn(reason, str(refused.exception))
         self.assertRecordValues(invoice, [{"state": "draft", "name": "/"}])
+        return invoice
+
+    def test_no_posting_without_siret(self):
+        self.company.siret = False
+        self._posting_refused("has no SIRET")
 
     def test_no_vat_charged_without_vat_number_unless_franchise(self):
         self.company.vat = False
-        invoice = self._invoice(self._order(), "percentage", post=False, amount=30)
-        with self.assertRaises(UserError) as refused:
-            invoice.action_post()
-        self.assertIn("has no VAT number", str(refused.exception))
-        self.assertRecordValues(invoice, [{"state": "draft", "name": "/"}])
+        invoice = self._posting_refused("has no VAT number")
         self.company.vat_franchise = True
         invoice.action_post()
         self.assertEqual(invoice.state, "posted")

@@ -28,4 +28,4 @@ pot:  ## export psi_sale/i18n/psi_sale.pot and merge it into the .po files
 	@$(PYTHON) -m tools.psi pot
 
 screenshots:  ## PNG screenshots of the running demo (make run) for the readme
-	@$(PYTHON) tools/screenshots.py
+	@$(PYTHON) -m tools.screenshots

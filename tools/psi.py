@@ -14,6 +14,7 @@ checks against tools/log_ignore.txt.
 """
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -89,6 +90,25 @@ def odoo_config(addons_path, db_args):
     with open(path, "w", encoding="utf-8") as config:
         config.write("[options]\n" + "".join(f"{k} = {v}\n" for k, v in options))
     return path
+
+
+@contextlib.contextmanager
+def workspace(*databases, keep=False):
+    """Odoo and PostgreSQL for a command: (environment of Odoo's processes,
+    Odoo's common arguments, click-odoo's configuration file). Afterwards
+    the DATABASES are dropped (unless KEEP), and PostgreSQL stopped if the
+    command started it and nothing else uses it."""
+    env, addons_path = find_odoo()
+    ensure_packages(env)
+    db_args, started = pg.postgres()
+    config = odoo_config(addons_path, db_args)
+    try:
+        yield env, common_args(addons_path, db_args), config
+    finally:
+        for dbname in () if keep else databases:
+            drop_database(env, config, dbname)
+        if started:
+            pg.pg_stop()
 
 
 def free_port():
@@ -283,23 +303,22 @@ def read_expected_failures():
 
 
 def cmd_run(options):
+    """Serve the demo database, made (and psi_sale installed) if needed."""
     env, addons_path = find_odoo()
     ensure_packages(env)
     db_args, _started = pg.postgres()
-    args = common_args(addons_path, db_args) + [
-        f"--database={DEMO_DB}",
-        f"--db-filter=^{DEMO_DB}$",
-        f"--http-port={options.port}",
-    ]
+    args = common_args(addons_path, db_args)
     if not module_installed(db_args, DEMO_DB):
-        create_database(env, addons_path, db_args, DEMO_DB)
+        create_database(env, args, odoo_config(addons_path, db_args), DEMO_DB)
         log(f"installing psi_sale with demo data in database {DEMO_DB}")
         args += ["--init=psi_sale"]
     elif options.update:  # Odoo's --init leaves an installed module as it is
         log(f"updating psi_sale in database {DEMO_DB}")
         args += ["--update=psi_sale"]
+    args += [f"--database={DEMO_DB}", f"--db-filter=^{DEMO_DB}$"]
     log(f"serving {DEMO_DB} on http://localhost:{options.port} (admin/admin)")
-    os.execvpe(sys.executable, [sys.executable, "-m", "odoo"] + args, env)
+    command = [sys.executable, "-m", "odoo", *args, f"--http-port={options.port}"]
+    os.execvpe(sys.executable, command, env)
 
 
 # Beside Odoo: Odoo's browser tests (tours) need Chromium and websocket-client
@@ -340,34 +359,19 @@ def ensure_packages(env, debian=DEBIAN_PACKAGES, python=PYTHON_PACKAGES):
                 subprocess.run(pip + ["--break-system-packages"], env=env, check=True)
 
 
-def create_database(env, addons_path, db_args, dbname, country="FR", lang="fr_FR"):
+def create_database(env, args, config, dbname, country="FR", lang="fr_FR"):
     """Create DBNAME, with demo data, as Odoo's database manager does for a
     company of COUNTRY: its accounting localisation (chart of accounts,
     currency, taxes) comes with the first module that needs accounting."""
-    drop_database(env, odoo_config(addons_path, db_args), dbname)
+    drop_database(env, config, dbname)
     log(f"creating database {dbname} for a company in {country} ({lang})")
     script = (
         "import sys, odoo; odoo.tools.config.parse_config(sys.argv[4:]); "
         "odoo.service.db.exp_create_database("
         "sys.argv[1], True, sys.argv[2], 'admin', 'admin', sys.argv[3])"
     )
-    subprocess.run(
-        [sys.executable, "-c", script, dbname, lang, country]
-        + common_args(addons_path, db_args)
-        + ["--log-level=warn"],
-        env=env,
-        check=True,
-    )
-    created = pg.sql(
-        db_args,
-        "SELECT country.code FROM res_company company"
-        " JOIN res_partner partner ON partner.id = company.partner_id"
-        " JOIN res_country country ON country.id = partner.country_id"
-        " WHERE company.id = 1",
-        dbname=dbname,
-    )
-    if created != [(country,)]:
-        die(f"database {dbname} was not created for {country} (see the log above)")
+    command = [sys.executable, "-c", script, dbname, lang, country, *args]
+    subprocess.run(command + ["--log-level=warn"], env=env, check=True)
 
 
 def test_args(test_tags):
@@ -385,34 +389,23 @@ def cmd_test(options):
     """psi_sale's tests: on Odoo's default database (a company in the United
     States, as stock Odoo's tests have it), then those tagged psi_fr on a
     database created as the database manager does for a French company."""
-    env, addons_path = find_odoo()
-    ensure_packages(env)
-    db_args, started = pg.postgres()
     if not options.no_lint and lint():
         print("0 passed, 1 failed")
         return 1
-    config = odoo_config(addons_path, db_args)
-    runs = []
-    if options.test_tags:
-        runs.append((TEST_DB, options.test_tags, False))
-    if options.french_tags:
-        runs.append((f"{TEST_DB}_fr", options.french_tags, True))
+    runs = [(TEST_DB, options.test_tags, False)] * bool(options.test_tags)
+    runs += [(f"{TEST_DB}_fr", options.french_tags, True)] * bool(options.french_tags)
     results = []
-    try:
+    with workspace(*(run[0] for run in runs), keep=options.keep) as (env, args, config):
         for dbname, test_tags, french in runs:
-            args = common_args(addons_path, db_args) + [f"--database={dbname}"]
             if french:
-                create_database(env, addons_path, db_args, dbname)
+                create_database(env, args, config, dbname)
             else:  # French loaded first: as each module installs, its terms
                 drop_database(env, config, dbname)
-                args.append("--load-language=fr_FR")
-            args += ["--init=psi_sale"] + test_args(test_tags)
-            results.append(odoo(env, args, os.path.join(VAR, f"{dbname}.log")))
-            if not options.keep:
-                drop_database(env, config, dbname)
-    finally:
-        if started:
-            pg.pg_stop()
+            args_db = args + [f"--database={dbname}", "--init=psi_sale"]
+            args_db += [] if french else ["--load-language=fr_FR"]
+            results.append(
+                odoo(env, args_db + test_args(test_tags), f"{VAR}/{dbname}.log")
+            )
     return judge(results)
 
 
@@ -434,22 +427,13 @@ def cmd_test_stock(options):
     psi_sale (or, for the baseline, only its stock dependencies) on a fresh
     database: their at_install tests as each is installed, their post_install
     tests once every module is."""
-    env, addons_path = find_odoo()
-    ensure_packages(env)
-    db_args, started = pg.postgres()
-    config = odoo_config(addons_path, db_args)
-    installed = addon_depends() if options.baseline else ADDONS
-    installed = with_tested(installed, options.modules)
-    try:
+    with workspace(STOCK_DB, keep=options.keep) as (env, args, config):
+        installed = addon_depends() if options.baseline else ADDONS
+        installed = with_tested(installed, options.modules)
         drop_database(env, config, STOCK_DB)
         log(f"installing {','.join(installed)} with the tests of {options.modules}")
-        args = common_args(addons_path, db_args) + [f"--init={','.join(installed)}"]
+        args = args + [f"--init={','.join(installed)}"]
         result = stock_tests(env, args, options, STOCK_DB)
-    finally:
-        if not options.keep:
-            drop_database(env, config, STOCK_DB)
-        if started:
-            pg.pg_stop()
     return judge([result], expected=read_expected_failures())
 
 
@@ -463,57 +447,32 @@ def cmd_test_lifecycle(options):
     """Install, upgrade and uninstall psi_sale on a database in business
     (tools/lifecycle.py), then run stock Odoo's post_install tests there (see
     README.rst)."""
-    env, addons_path = find_odoo()
-    db_args, started = pg.postgres()
-    config = odoo_config(addons_path, db_args)
-    args = common_args(addons_path, db_args)
     output, checks, results = os.path.join(VAR, f"{LIFECYCLE_DB}.json"), [], []
-    try:
-        initdb(env, config, LIFECYCLE_DB, with_tested(addon_depends(), options.modules))
-        log("seeding, installing psi_sale, upgrading it twice, uninstalling it")
-        command = [sys.executable, "-m", "tools.lifecycle", output, "--", *args]
-        command += [f"--database={LIFECYCLE_DB}", "--log-level=warn"]
-        subprocess.run(command, env=env, cwd=ROOT, check=True)
-        with open(output, encoding="utf-8") as output_file:
-            checks = json.load(output_file)
-        results.append(stock_tests(env, args, options, LIFECYCLE_DB, True))
-    except subprocess.CalledProcessError as error:  # its traceback is above
-        checks.append(("the lifecycle steps run", [str(error)]))
-    finally:
-        if not options.keep:
-            drop_database(env, config, LIFECYCLE_DB)
-        if started:
-            pg.pg_stop()
+    with workspace(LIFECYCLE_DB, keep=options.keep) as (env, args, config):
+        try:
+            modules = with_tested(addon_depends(), options.modules)
+            initdb(env, config, LIFECYCLE_DB, modules)
+            log("seeding, installing psi_sale, upgrading it twice, uninstalling it")
+            command = [sys.executable, "-m", "tools.lifecycle", output, "--", *args]
+            command += [f"--database={LIFECYCLE_DB}", "--log-level=warn"]
+            subprocess.run(command, env=env, cwd=ROOT, check=True)
+            with open(output, encoding="utf-8") as output_file:
+                checks = json.load(output_file)
+            results.append(stock_tests(env, args, options, LIFECYCLE_DB, True))
+        except subprocess.CalledProcessError as error:  # its traceback is above
+            checks.append(("the lifecycle steps run", [str(error)]))
     return judge(results, checks, read_expected_failures())
 
 
 def cmd_pot(_options):
     """Export psi_sale's terms to i18n/psi_sale.pot, merge them into fr.po
     (click-odoo-makepot, on a database where psi_sale is installed)."""
-    env, addons_path = find_odoo()
-    db_args, started = pg.postgres()
-    config = odoo_config(addons_path, db_args)
     dbname = "psi_i18n"
-    try:
+    with workspace(dbname) as (env, _args, config):
         drop_database(env, config, dbname)
         click_odoo(env, "initdb", config, "-n", dbname, "-m", "psi_sale", "--no-cache")
-        click_odoo(
-            env,
-            "makepot",
-            config,
-            "-d",
-            dbname,
-            "--addons-dir",
-            ROOT,
-            "-m",
-            "psi_sale",
-            "--msgmerge",
-            "--no-fuzzy-matching",
-        )
-    finally:
-        drop_database(env, config, dbname)
-        if started:
-            pg.pg_stop()
+        makepot = ["-d", dbname, "--addons-dir", ROOT, "-m", "psi_sale", "--msgmerge"]
+        click_odoo(env, "makepot", config, *makepot, "--no-fuzzy-matching")
     log("psi_sale/i18n/*.po merged: translate their new entries")
 
 

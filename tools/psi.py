@@ -83,12 +83,10 @@ def odoo_config(addons_path, db_args):
     """var/odoo.cfg: the same options for click-odoo's commands."""
     os.makedirs(VAR, exist_ok=True)
     path = os.path.join(VAR, "odoo.cfg")
-    options = [
-        arg[2:].replace("-", "_").split("=", 1)
-        for arg in common_args(addons_path, db_args)
-    ]
+    options = [arg[2:].split("=", 1) for arg in common_args(addons_path, db_args)]
     with open(path, "w", encoding="utf-8") as config:
-        config.write("[options]\n" + "".join(f"{k} = {v}\n" for k, v in options))
+        config.write("[options]\n")
+        config.writelines(f"{k.replace('-', '_')} = {v}\n" for k, v in options)
     return path
 
 

@@ -1,6 +1,6 @@
 """Chart of the psi_sale / stock ratios of bench.py's results (matplotlib).
 
-python bench/chart.py var/bench/results.json bench/ratios.png
+python bench/chart.py var/bench/results.json bench/ratios.png [XLABEL TITLE]
 """
 
 import json
@@ -11,8 +11,11 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+XLABEL = "psi_sale / stock time (median, whiskers: min and max)"
+TITLE = "psi_sale against stock Odoo: ratio per flow (at most 1.10)"
 
-def main(results_path, png_path):
+
+def main(results_path, png_path, xlabel=XLABEL, title=TITLE):
     with open(results_path, encoding="utf-8") as results_file:
         rows = json.load(results_file)
     names = [row["flow"] for row in rows][::-1]
@@ -24,8 +27,8 @@ def main(results_path, png_path):
     axes.barh(names, ratios, xerr=[below, above], color=colors, capsize=4)
     axes.axvline(1.0, color="black", linewidth=0.8)
     axes.axvline(1.10, color="tab:red", linestyle="--", linewidth=0.8)
-    axes.set_xlabel("psi_sale / stock time (median, whiskers: min and max)")
-    axes.set_title("psi_sale against stock Odoo: ratio per flow (at most 1.10)")
+    axes.set_xlabel(xlabel)
+    axes.set_title(title)
     for index, ratio in enumerate(ratios):
         axes.text(0.02, index, f"{ratio:.2f}", va="center", color="white")
     axes.set_xlim(
@@ -39,4 +42,4 @@ def main(results_path, png_path):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:5])

@@ -1,15 +1,6 @@
 """psi_sale against stock Odoo under concurrent load, on Odoo's multi-process server.
 
-    python3 -m bench.load           # full size (make load)
-    python3 -m bench.load --quick   # a few minutes (make load QUICK=1)
-
-bench.py's templates (its data, more leads and orders) are copied to a fresh
-database per side; one side after the other, the orders are confirmed with a
-30 % down payment, an Odoo server runs with ``--workers=4
---max-cron-threads=1`` and Locust (bench/locustfile.py, in .venv-load) plays a
-working day on it. Then the database is checked, and on psi_sale a second
-server on it must honour a setting changed through the first. Results in
-bench/load.md and bench/load.png; see README.rst.
+python3 -m bench.load [--quick]   # make load [QUICK=1]: see README.rst
 """
 
 import argparse
@@ -27,9 +18,9 @@ import requests
 from bench import bench
 from tools import pg, psi
 
-SIZES = {  # Locust users, spawned per second, for how long; the data
-    "quick": {"users": 10, "rate": 2, "time": "2m", "leads": 100, "orders": 20},
-    "full": {"users": 50, "rate": 5, "time": "10m", "leads": 1000, "orders": 100},
+SIZES = {  # Locust users, spawned per second, time per side twice (ABBA); data
+    "quick": {"users": 10, "rate": 2, "time": "90s", "leads": 100, "orders": 20},
+    "full": {"users": 50, "rate": 5, "time": "5m", "leads": 1000, "orders": 100},
 }
 WORK = os.path.join(psi.VAR, "load")
 # odoo/service/model.py's retrying(): a transaction retried, or given up
@@ -70,7 +61,7 @@ def serve(runner, dbname, port, workers, logfile):
     return None
 
 
-def rpc(port, dbname):
+def rpc(port, login):
     """A function calling a model's method by JSON-RPC, as the administrator."""
     session = requests.Session()
 
@@ -81,10 +72,7 @@ def rpc(port, dbname):
             raise RuntimeError(json.dumps(body["error"])[:2000])
         return body["result"]
 
-    post(
-        "/web/session/authenticate",
-        {"db": dbname, "login": "admin", "password": "admin"},
-    )
+    post("/web/session/authenticate", login)
 
     def call(model, method, *args, **kwargs):
         params = {"model": model, "method": method, "args": args, "kwargs": kwargs}
@@ -126,65 +114,71 @@ def stateless(first, second, data):
     return [] if found == (2.0, 100.0) else [f"{found}, not 2 days and 100.00"]
 
 
-def run_side(runner, side, sizes, python):
-    """Prepare, load, check one side's database; its samples and checks."""
-    dbname = f"{bench.PREFIX}load_{side}"
+def start(runner, side):
+    """SIDE's database (a fresh copy of its template) prepared, and its
+    server answering, with every worker loaded."""
+    dbname, prefix = f"{bench.PREFIX}load_{side}", os.path.join(WORK, f"{side}-")
     runner.copy(f"{bench.PREFIX}tpl_{side}", dbname)
-    data = odoo_step(runner, "prepare", dbname, None)
-    prefix = os.path.join(WORK, f"{side}-")
-    for name in ("odoo.log", "odoo2.log", "samples.json"):  # Odoo's log appends
+    state = {"side": side, "dbname": dbname, "prefix": prefix, "samples": []}
+    state["seconds"] = 0.0
+    state["data"] = odoo_step(runner, "prepare", dbname, None)
+    for name in ("odoo.log", "odoo2.log"):  # Odoo's log appends
         if os.path.exists(prefix + name):
             os.remove(prefix + name)
     with open(prefix + "data.json", "w", encoding="utf-8") as out:
-        json.dump(data, out)
-    port, second = psi.free_port(), psi.free_port()
-    host = f"http://127.0.0.1:{port}"
-    servers = [serve(runner, dbname, port, 4, prefix + "odoo.log")]
-    try:
-        urls = [host + url for url in data["portal"][:8]]
-        with concurrent.futures.ThreadPoolExecutor(8) as pool:  # workers loaded
-            list(pool.map(requests.get, urls))
-        bench.log(f"{side}: {sizes['users']} users for {sizes['time']}")
-        begin = time.monotonic()
-        with open(prefix + "locust.log", "w", encoding="utf-8") as locust_log:
-            subprocess.run(
-                [os.path.join(os.path.dirname(python), "locust"), f"--host={host}"]
-                + ["-f", os.path.join(bench.HERE, "locustfile.py"), "--headless"]
-                + ["-u", str(sizes["users"]), "-r", str(sizes["rate"])]
-                + ["-t", sizes["time"], "--stop-timeout=60", "--only-summary"],
-                env=dict(os.environ, LOAD=prefix),
-                stdout=locust_log,
-                stderr=subprocess.STDOUT,
-                check=False,
-            )
-        seconds = time.monotonic() - begin
-        with open(prefix + "samples.json", encoding="utf-8") as samples_file:
-            samples = json.load(samples_file)
-        logged = [
-            1 for kind, _ms, error in samples if kind == "timesheet" and not error
-        ]
-        checks = odoo_step(runner, "check", dbname, len(logged))
-        if side == "psi":
-            servers.append(serve(runner, dbname, second, 2, prefix + "odoo2.log"))
-            calls = rpc(port, dbname), rpc(second, dbname)
-            checks[STATELESS] = stateless(*calls, data)
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait()
-        runner.drop(dbname)
-    with open(prefix + "odoo.log", encoding="utf-8") as log_file:
+        json.dump(state["data"], out)
+    state["port"] = psi.free_port()
+    state["servers"] = [serve(runner, dbname, state["port"], 4, prefix + "odoo.log")]
+    urls = [f"http://127.0.0.1:{state['port']}{url}" for url in state["data"]["portal"]]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        list(pool.map(requests.get, urls[:8]))
+    return state
+
+
+def run_locust(state, sizes, python, segment):
+    """Locust's users on STATE's server, for one segment of the run."""
+    bench.log(f"{state['dbname']}: {sizes['users']} users for {sizes['time']}")
+    begin, prefix = time.monotonic(), state["prefix"]
+    with open(f"{prefix}locust{segment}.log", "w", encoding="utf-8") as log_file:
+        subprocess.run(
+            [os.path.join(os.path.dirname(python), "locust"), "--headless"]
+            + ["-f", os.path.join(bench.HERE, "locustfile.py"), "--only-summary"]
+            + ["-u", str(sizes["users"]), "-r", str(sizes["rate"])]
+            + ["-t", sizes["time"], "--stop-timeout=60"]
+            + [f"--host=http://127.0.0.1:{state['port']}"],
+            env=dict(os.environ, LOAD=prefix, LOAD_SEGMENT=str(segment)),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    state["seconds"] += time.monotonic() - begin
+    with open(f"{prefix}samples{segment}.json", encoding="utf-8") as samples:
+        state["samples"] += json.load(samples)
+
+
+def finish(runner, state):
+    """The checks of STATE's database; on psi_sale's, with a second server."""
+    samples, dbname = state["samples"], state["dbname"]
+    logged = sum(kind == "timesheet" and not error for kind, _ms, error in samples)
+    checks = odoo_step(runner, "check", dbname, logged)
+    if state["side"] == "psi":
+        second, logfile = psi.free_port(), state["prefix"] + "odoo2.log"
+        state["servers"].append(serve(runner, dbname, second, 2, logfile))
+        login = state["data"]["login"]
+        calls = rpc(state["port"], login), rpc(second, login)
+        checks[STATELESS] = stateless(*calls, state["data"])
+    with open(state["prefix"] + "odoo.log", encoding="utf-8") as log_file:
         retries = RETRY.findall(log_file.read())
     given_up = sum("maximum" in retry for retry in retries)
     checks["serialization retries"] = f"{len(retries)}, {given_up} given up"
-    return {"samples": samples, "seconds": seconds, "checks": checks}
+    state["checks"] = checks
 
 
 def report(results, sizes, minutes, quick):
     """bench/load.md and bench/load.png; whether accepted."""
     text = [f"# psi_sale against stock Odoo under load{' (quick)' * quick}\n"]
     text.append(
-        f"{sizes['users']} Locust users for {sizes['time']} per side, on "
+        f"{sizes['users']} Locust users for {sizes['time']} twice per side (ABBA), on "
         f"{sizes['orders']} orders; {os.cpu_count()} cores, load average "
         f"{bench.load_average()} at the end, {minutes:.0f} min in all.\n\n"
         "| request | side | requests | failures | p50 ms | p95 ms | p99 ms | per s |"
@@ -213,9 +207,8 @@ def report(results, sizes, minutes, quick):
         ratios.append({"flow": kind, "ratio": ratio[1], "min": min(ratio)})
         ratios[-1]["max"] = max(ratio)
         accepted &= ratio[1] <= 1.10
-        text.append(
-            f"| {kind} | psi/stock | | | " + " | ".join(f"{r:.2f}" for r in ratio)
-        )
+        ratio_cells = " | ".join(f"**{r:.2f}**" for r in ratio)
+        text.append(f"| {kind} | psi/stock | | | {ratio_cells} | |")
     text.append("\n## Checks of the databases after the load\n")
     for side in bench.SIDES:
         for name, problems in results[side]["checks"].items():
@@ -251,17 +244,26 @@ def main():
     runner.sizes.update(leads=sizes["leads"], orders=sizes["orders"])
     python = psi.venv_python("bench/load-requirements.txt", "load", ".venv-load")
     os.makedirs(WORK, exist_ok=True)
-    begin, results = time.monotonic(), {}
+    begin, states = time.monotonic(), {}
     try:
         runner.build_templates()
         for side in bench.SIDES:
-            results[side] = run_side(runner, side, sizes, python)
+            states[side] = start(runner, side)
+        for segment, side in enumerate(bench.SIDES + bench.SIDES[::-1]):  # ABBA
+            run_locust(states[side], sizes, python, segment // 2)
+        for state in states.values():
+            finish(runner, state)
     finally:
+        for state in states.values():
+            for server in state["servers"]:
+                server.terminate()
+                server.wait()
+            runner.drop(state["dbname"])
         for side in bench.SIDES:
             runner.drop(f"{bench.PREFIX}tpl_{side}")
         if runner.started:
             pg.pg_stop()
-    return 0 if report(results, sizes, (time.monotonic() - begin) / 60, quick) else 1
+    return 0 if report(states, sizes, (time.monotonic() - begin) / 60, quick) else 1
 
 
 # The Odoo side: in its own process, Odoo imported -----------------------------

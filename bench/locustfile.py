@@ -1,8 +1,8 @@
 """The users of bench/load.py, run by Locust in .venv-load (not Odoo's Python).
 
 LOAD is the prefix of the files: ``data.json``, the records they work on
-(prepared by load.py), and ``samples.json``, where each request's kind,
-milliseconds and error are written when Locust stops.
+(prepared by load.py), and ``samples<LOAD_SEGMENT>.json``, where each
+request's kind, milliseconds and error are written when Locust stops.
 """
 
 import datetime
@@ -14,7 +14,8 @@ from locust import HttpUser, between, events, task
 
 with open(os.environ["LOAD"] + "data.json", encoding="utf-8") as data_file:
     DATA = json.load(data_file)
-LEADS = list(DATA["leads"])  # each converted once
+SEGMENT = int(os.environ["LOAD_SEGMENT"])  # load.py runs each side twice
+LEADS = DATA["leads"][SEGMENT::2]  # each converted once
 SAMPLES = []
 START = datetime.date(2026, 1, 5)
 
@@ -26,7 +27,8 @@ def record(name, response_time, exception, **_kwargs):
 
 @events.quitting.add_listener
 def save(**_kwargs):
-    with open(os.environ["LOAD"] + "samples.json", "w", encoding="utf-8") as out:
+    path = f"{os.environ['LOAD']}samples{SEGMENT}.json"
+    with open(path, "w", encoding="utf-8") as out:
         json.dump(SAMPLES, out)
 
 

@@ -1,7 +1,7 @@
 # psi_sale development commands: see README.rst.
 PYTHON ?= python3
 
-.PHONY: run test test-stock test-lifecycle bench stop lint pot screenshots
+.PHONY: run test test-stock test-lifecycle bench load stop lint pot screenshots
 
 run:  ## serve the demo database psi_demo on http://localhost:8069 (admin/admin)
 	@$(PYTHON) -m tools.psi run
@@ -17,6 +17,9 @@ test-lifecycle:  ## install, update twice, uninstall psi_sale on a database in b
 
 bench:  ## psi_sale against stock Odoo (QUICK=1: small sizes, SCALING=1: scaling of flow 3)
 	@$(PYTHON) -m bench.bench $(if $(QUICK),--quick) $(if $(SCALING),--scaling) $(ARGS)
+
+load:  ## psi_sale against stock Odoo under concurrent load (Locust; QUICK=1: a few minutes)
+	@$(PYTHON) -m bench.load $(if $(QUICK),--quick)
 
 lint:  ## run the pre-commit hooks only
 	@$(PYTHON) -m tools.psi lint

@@ -380,12 +380,14 @@ server's request log. The flows and how they run on each side: README.rst,
 section Performance."""
 
 
-def chart(results_path, png_path):
+def chart(results_path, png_path, *labels):
     """Draw the ratios with matplotlib, installed in .venv from
-    bench/requirements.txt when missing (the chart needs no Odoo)."""
+    bench/requirements.txt when missing (the chart needs no Odoo); LABELS:
+    another axis label and title (chart.py)."""
     python = psi.venv_python("bench/requirements.txt", "bench")
     subprocess.run(
-        [python, os.path.join(HERE, "chart.py"), results_path, png_path], check=True
+        [python, os.path.join(HERE, "chart.py"), results_path, png_path, *labels],
+        check=True,
     )
 
 

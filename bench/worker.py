@@ -141,6 +141,32 @@ def generate(env, sizes):
     env.cr.commit()
 
 
+def offer_lines(leads):
+    """{lead id: the order lines psi_sale makes from its offer categories},
+    given by hand on stock Odoo: a section per category, a line per offer."""
+    env = leads.env
+    offers = {
+        int(tag_id): product_ids
+        for tag_id, product_ids in json.loads(
+            env["ir.config_parameter"].get_param("bench.offers")
+        ).items()
+    }
+    lines = {}
+    for lead in leads:
+        lines[lead.id] = []
+        for tag in lead.tag_ids:
+            lines[lead.id].append(
+                Command.create({"display_type": "line_section", "name": tag.name})
+            )
+            lines[lead.id] += [
+                Command.create({"product_id": product.id, "product_uom_qty": 1})
+                for product in env["product.product"].search(
+                    [("id", "in", offers[tag.id])]
+                )
+            ]
+    return lines
+
+
 class Flows:
     """The flows of one round, each timed and its SQL queries counted."""
 
@@ -197,28 +223,7 @@ class Flows:
     def leads(self):
         """Convert the leads, then a quotation per opportunity from its button."""
         leads = self.env["crm.lead"].search([("type", "=", "lead")], order="id")
-        offers = {
-            int(tag_id): product_ids
-            for tag_id, product_ids in json.loads(
-                self.env["ir.config_parameter"].get_param("bench.offers")
-            ).items()
-        }
-        lines = {}
-        if not is_psi(self.env):  # the lines psi_sale makes, given by hand
-            for lead in leads:
-                lines[lead.id] = []
-                for tag in lead.tag_ids:
-                    lines[lead.id].append(
-                        Command.create(
-                            {"display_type": "line_section", "name": tag.name}
-                        )
-                    )
-                    lines[lead.id] += [
-                        Command.create({"product_id": product.id, "product_uom_qty": 1})
-                        for product in self.env["product.product"].search(
-                            [("id", "in", offers[tag.id])]
-                        )
-                    ]
+        lines = {} if is_psi(self.env) else offer_lines(leads)
 
         def run():
             for partner, group in leads.grouped("partner_id").items():

@@ -474,18 +474,18 @@ def cmd_pot(_options):
     log("psi_sale/i18n/*.po merged: translate their new entries")
 
 
-def venv_python(requirements="requirements-dev.txt", name="requirements"):
-    """The Python of .venv, with REQUIREMENTS (relative to the checkout)
-    installed from PyPI when they changed since their last install (stamp
-    NAME)."""
+def venv_python(requirements="requirements-dev.txt", name="requirements", venv=".venv"):
+    """The Python of the virtualenv VENV, with REQUIREMENTS (both relative to
+    the checkout) installed from PyPI when they changed since their last
+    install (stamp NAME)."""
     requirements = os.path.join(ROOT, requirements)
-    venv = os.path.join(ROOT, ".venv")
+    venv = os.path.join(ROOT, venv)
     with open(requirements, "rb") as requirements_file:
         digest = hashlib.sha1(requirements_file.read()).hexdigest()
     stamp = os.path.join(venv, f"{name}.sha1")
     python = os.path.join(venv, "bin", "python")
     if not os.path.exists(stamp) or open(stamp, encoding="utf-8").read() != digest:
-        log(f"installing {os.path.relpath(requirements, ROOT)} in .venv")
+        log(f"installing {os.path.relpath(requirements, ROOT)} in {venv}")
         if not os.path.exists(python):
             subprocess.run([sys.executable, "-m", "venv", venv], check=True)
         pip = [python, "-m", "pip", "install", "-q"]

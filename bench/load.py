@@ -1,0 +1,377 @@
+"""psi_sale against stock Odoo under concurrent load, on Odoo's multi-process server.
+
+python3 -m bench.load [--quick]   # make load [QUICK=1]: see README.rst
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+import requests
+
+from bench import bench
+from tools import pg, psi
+
+SIZES = {  # Locust users, spawned per second, time per side twice (ABBA); data
+    "quick": {"users": 10, "rate": 2, "time": "90s", "leads": 100, "orders": 20},
+    "full": {"users": 50, "rate": 5, "time": "5m", "leads": 1000, "orders": 100},
+}
+WORK = os.path.join(psi.VAR, "load")
+# odoo/service/model.py's retrying(): a transaction retried, or given up
+RETRY = re.compile(r" odoo\.service\.model: \w+, (\d+ tries left|maximum number)")
+STATELESS = "a setting changed through one server applies on another"
+
+
+def odoo_step(runner, step, dbname, argument):
+    """STEP (prepare, check) run with Odoo imported, in its own process."""
+    command = [sys.executable, "-m", "bench.load", "odoo", step, dbname]
+    output = subprocess.run(
+        [*command, json.dumps(argument), *runner.odoo_args(dbname)],
+        env=runner.env,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.rsplit("LOAD ", 1)[1])
+
+
+def serve(runner, dbname, port, workers, logfile):
+    """An Odoo server on DBNAME at 127.0.0.1:PORT, once it answers."""
+    server = subprocess.Popen(
+        [sys.executable, os.path.join(bench.HERE, "odoo_server.py")]
+        + runner.odoo_args(dbname)
+        + [f"--workers={workers}", "--max-cron-threads=1", f"--logfile={logfile}"]
+        + ["--http-interface=127.0.0.1", f"--http-port={port}"]
+        + [f"--gevent-port={psi.free_port()}", f"--db-filter=^{dbname}$"],
+        env=runner.env,
+    )
+    for _attempt in range(600):
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/web/health", timeout=10).ok:
+                return server
+        except requests.RequestException:
+            time.sleep(0.5)
+    pg.die(f"the Odoo server on {dbname} did not answer: see {logfile}")
+    return None
+
+
+def rpc(port, login):
+    """A function calling a model's method by JSON-RPC, as the administrator."""
+    session = requests.Session()
+
+    def post(path, params):
+        payload = {"jsonrpc": "2.0", "method": "call", "params": params}
+        body = session.post(f"http://127.0.0.1:{port}{path}", json=payload).json()
+        if "error" in body:
+            raise RuntimeError(json.dumps(body["error"])[:2000])
+        return body["result"]
+
+    post("/web/session/authenticate", login)
+
+    def call(model, method, *args, **kwargs):
+        params = {"model": model, "method": method, "args": args, "kwargs": kwargs}
+        return post(f"/web/dataset/call_kw/{model}/{method}", params)
+
+    return call
+
+
+def stateless(first, second, data):
+    """The deduction policy and the length of a day changed through FIRST
+    apply to the next invoice made through SECOND (which read them before)."""
+    company = data["company"]
+    second("res.company", "read", [company], ["down_payment_deduction"])
+    policy = {"down_payment_deduction": "proportional", "timesheet_hours_per_day": 7}
+    first("res.company", "write", [company], policy)
+    line = {"product_id": data["product"], "product_uom_qty": 10, "tax_id": []}
+    values = {"partner_id": data["customer"], "order_line": [(0, 0, line)]}
+    order = second("sale.order", "create", values)
+    second("sale.order", "action_confirm", [order])
+    [line] = second("sale.order.line", "search_read", [("order_id", "=", order)])
+    context, wizard = {"active_model": "sale.order", "active_ids": [order]}, None
+    for values in ({"advance_payment_method": "percentage", "amount": 50}, {}):
+        if wizard:  # 14 hours on the task, then invoiced with the deductions
+            timesheet = {"name": "Stateless", "task_id": line["task_id"][0]}
+            timesheet.update(project_id=line["project_id"][0], unit_amount=14)
+            timesheet.update(employee_id=data["employees"][0])
+            second("account.analytic.line", "create", timesheet)
+            values = data["invoice_mode"]
+        wizard = second("sale.advance.payment.inv", "create", values, context=context)
+        action = second(
+            "sale.advance.payment.inv", "create_invoices", [wizard], context=context
+        )
+        second("account.move", "action_post", [action["res_id"]])
+    [move] = second("account.move", "read", [action["res_id"]], ["amount_untaxed"])
+    days = second("sale.order.line", "read", [line["id"]], ["qty_invoiced"])[0]
+    # 2 days of 100 at 7 hours a day (1.75 at 8 hours); of the down payment of
+    # 500 the share of 200 in 1,000 (capped: 200, full: all, a credit note)
+    found = (days["qty_invoiced"], round(move["amount_untaxed"], 2))
+    return [] if found == (2.0, 100.0) else [f"{found}, not 2 days and 100.00"]
+
+
+def start(runner, side):
+    """SIDE's database (a fresh copy of its template) prepared, and its
+    server answering, with every worker loaded."""
+    dbname, prefix = f"{bench.PREFIX}load_{side}", os.path.join(WORK, f"{side}-")
+    runner.copy(f"{bench.PREFIX}tpl_{side}", dbname)
+    state = {"side": side, "dbname": dbname, "prefix": prefix, "samples": []}
+    state["seconds"] = 0.0
+    state["data"] = odoo_step(runner, "prepare", dbname, None)
+    for name in ("odoo.log", "odoo2.log"):  # Odoo's log appends
+        if os.path.exists(prefix + name):
+            os.remove(prefix + name)
+    with open(prefix + "data.json", "w", encoding="utf-8") as out:
+        json.dump(state["data"], out)
+    state["port"] = psi.free_port()
+    state["servers"] = [serve(runner, dbname, state["port"], 4, prefix + "odoo.log")]
+    urls = [f"http://127.0.0.1:{state['port']}{url}" for url in state["data"]["portal"]]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        list(pool.map(requests.get, urls[:8]))
+    return state
+
+
+def run_locust(state, sizes, python, segment):
+    """Locust's users on STATE's server, for one segment of the run."""
+    bench.log(f"{state['dbname']}: {sizes['users']} users for {sizes['time']}")
+    begin, prefix = time.monotonic(), state["prefix"]
+    with open(f"{prefix}locust{segment}.log", "w", encoding="utf-8") as log_file:
+        subprocess.run(
+            [os.path.join(os.path.dirname(python), "locust"), "--headless"]
+            + ["-f", os.path.join(bench.HERE, "locustfile.py"), "--only-summary"]
+            + ["-u", str(sizes["users"]), "-r", str(sizes["rate"])]
+            + ["-t", sizes["time"], "--stop-timeout=60"]
+            + [f"--host=http://127.0.0.1:{state['port']}"],
+            env=dict(os.environ, LOAD=prefix, LOAD_SEGMENT=str(segment)),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    state["seconds"] += time.monotonic() - begin
+    with open(f"{prefix}samples{segment}.json", encoding="utf-8") as samples:
+        state["samples"] += json.load(samples)
+
+
+def finish(runner, state):
+    """The checks of STATE's database; on psi_sale's, with a second server."""
+    samples, dbname = state["samples"], state["dbname"]
+    logged = sum(kind == "timesheet" and not error for kind, _ms, error in samples)
+    checks = odoo_step(runner, "check", dbname, logged)
+    if state["side"] == "psi":
+        second, logfile = psi.free_port(), state["prefix"] + "odoo2.log"
+        state["servers"].append(serve(runner, dbname, second, 2, logfile))
+        login = state["data"]["login"]
+        calls = rpc(state["port"], login), rpc(second, login)
+        checks[STATELESS] = stateless(*calls, state["data"])
+    with open(state["prefix"] + "odoo.log", encoding="utf-8") as log_file:
+        retries = RETRY.findall(log_file.read())
+    given_up = sum("maximum" in retry for retry in retries)
+    checks["serialization retries"] = f"{len(retries)}, {given_up} given up"
+    state["checks"] = checks
+
+
+def report(results, sizes, minutes, quick):
+    """bench/load.md and bench/load.png; whether accepted."""
+    text = [f"# psi_sale against stock Odoo under load{' (quick)' * quick}\n"]
+    text.append(
+        f"{sizes['users']} Locust users for {sizes['time']} twice per side (ABBA), on "
+        f"{sizes['orders']} orders; {os.cpu_count()} cores, load average "
+        f"{bench.load_average()} at the end, {minutes:.0f} min in all.\n\n"
+        "| request | side | requests | failures | p50 ms | p95 ms | p99 ms | per s |"
+        "\n|---|---|---:|---:|---:|---:|---:|---:|"
+    )
+    accepted, ratios, errors = True, [], []
+    for kind in dict.fromkeys(sample[0] for sample in results["stock"]["samples"]):
+        row = {}
+        for side in bench.SIDES:
+            samples = [s for s in results[side]["samples"] if s[0] == kind]
+            times = [ms for _kind, ms, _error in samples] or [0.0]
+            cuts = times * 99  # one sample: all its percentiles
+            if len(times) > 1:
+                cuts = statistics.quantiles(times, n=100, method="inclusive")
+            row[side] = [cuts[49], cuts[94], cuts[98]]
+            failed = [error for _kind, _ms, error in samples if error]
+            errors += [f"{side}, {kind}: {error}" for error in failed[:3]]
+            accepted &= not failed
+            rate = len(samples) / results[side]["seconds"]
+            text.append(
+                f"| {kind} | {side} | {len(samples)} | {len(failed)} | "
+                + " | ".join(f"{ms:.0f}" for ms in row[side])
+                + f" | {rate:.2f} |"
+            )
+        ratio = [p / s if s else 0.0 for s, p in zip(*row.values(), strict=True)]
+        ratios.append({"flow": kind, "ratio": ratio[1], "min": min(ratio)})
+        ratios[-1]["max"] = max(ratio)
+        accepted &= ratio[1] <= 1.10
+        ratio_cells = " | ".join(f"**{r:.2f}**" for r in ratio)
+        text.append(f"| {kind} | psi/stock | | | {ratio_cells} | |")
+    text.append("\n## Checks of the databases after the load\n")
+    for side in bench.SIDES:
+        for name, problems in results[side]["checks"].items():
+            ok = isinstance(problems, str) or not problems
+            accepted &= ok
+            outcome = problems if isinstance(problems, str) else "passed"
+            text.append(f"- {side}: {name}: {outcome if ok else problems[:5]}")
+    text += [f"- failed: {error}" for error in errors]
+    text = "\n".join(text) + "\n"
+    print(text)
+    with open(os.path.join(bench.HERE, "load.md"), "w", encoding="utf-8") as out:
+        out.write(text)
+    with open(os.path.join(WORK, "ratios.json"), "w", encoding="utf-8") as out:
+        json.dump(ratios, out)
+    bench.chart(
+        os.path.join(WORK, "ratios.json"),
+        os.path.join(bench.HERE, "load.png"),
+        "1.10",
+        "psi_sale / stock latency, p95 (whiskers: the p50, p95 and p99 ratios)",
+        "psi_sale against stock Odoo under load (p95 ratio at most {limit})",
+    )
+    return accepted
+
+
+def main():
+    if sys.argv[1:2] == ["odoo"]:
+        return odoo_main(*sys.argv[2:])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="the quick size")
+    quick = parser.parse_args().quick
+    sizes = SIZES["quick" if quick else "full"]
+    options = argparse.Namespace(quick=quick, fraction=0, rounds=0, profile=None)
+    runner = bench.Bench(options)
+    runner.sizes.update(leads=sizes["leads"], orders=sizes["orders"])
+    python = psi.venv_python("bench/load-requirements.txt", "load", ".venv-load")
+    os.makedirs(WORK, exist_ok=True)
+    begin, states = time.monotonic(), {}
+    try:
+        runner.build_templates()
+        for side in bench.SIDES:
+            states[side] = start(runner, side)
+        for segment, side in enumerate(bench.SIDES + bench.SIDES[::-1]):  # ABBA
+            run_locust(states[side], sizes, python, segment // 2)
+        for state in states.values():
+            finish(runner, state)
+    finally:
+        for state in states.values():
+            for server in state["servers"]:
+                server.terminate()
+                server.wait()
+            runner.drop(state["dbname"])
+        for side in bench.SIDES:
+            runner.drop(f"{bench.PREFIX}tpl_{side}")
+        if runner.started:
+            pg.pg_stop()
+    return 0 if report(states, sizes, (time.monotonic() - begin) / 60, quick) else 1
+
+
+# The Odoo side: in its own process, Odoo imported -----------------------------
+
+
+def odoo_main(step, dbname, argument, *odoo_args):
+    import odoo  # pylint: disable=import-outside-toplevel
+
+    odoo.tools.config.parse_config([*odoo_args, "--log-level=warn"])
+    with odoo.modules.registry.Registry(dbname).cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        admin = env.ref("base.user_admin")
+        env = odoo.api.Environment(cr, admin.id, admin.context_get())
+        result = {"prepare": prepare, "check": check}[step](env, json.loads(argument))
+        print("LOAD " + json.dumps(result), flush=True)
+        cr.rollback()  # the recomputations of the check
+    return 0
+
+
+def prepare(env, _argument):
+    """Confirm the orders, a 30 % down payment on each; what the users need."""
+    from odoo.addons.psi_sale.factory import service_product
+
+    from bench import worker  # pylint: disable=import-outside-toplevel
+
+    orders = env["sale.order"].search([("client_order_ref", "=", worker.REF)])
+    orders.action_confirm()
+    wizard = env["sale.advance.payment.inv"].with_context(active_model="sale.order")
+    for order in orders:
+        payment = {"advance_payment_method": "percentage", "amount": 30}
+        wizard.with_context(active_ids=order.ids).create(payment).create_invoices()
+    orders.invoice_ids.action_post()
+    leads = env["crm.lead"].search([("type", "=", "lead")], order="id")
+    lines = {} if worker.is_psi(env) else worker.offer_lines(leads)
+    data = {
+        "login": {"db": env.cr.dbname, "login": "admin", "password": "admin"},
+        "orders": orders.ids,
+        "tasks": [[task.id, task.project_id.id] for task in orders.order_line.task_id],
+        "employees": env["hr.employee"].search([]).ids,
+        "portal": [order.get_portal_url() for order in orders],
+        "leads": [[lead.id, lead.partner_id.id, lines.get(lead.id)] for lead in leads],
+        "invoice_mode": {"advance_payment_method": "delivered"},
+        "company": env.company.id,
+        "customer": orders[0].partner_id.id,
+        "product": service_product(env, "Stateless", 100, taxes_id=False).id,
+    }
+    data["invoice_mode"]["deduct_down_payments"] = True  # psi_sale: "lines_deduct"
+    if worker.is_psi(env):
+        data["invoice_mode"] = {"invoice_mode": "lines_deduct"}
+    env.cr.commit()
+    return data
+
+
+def stale(records, name):
+    """Records whose stored NAME is not its recomputation, described."""
+    records.env.invalidate_all()
+    stored = {record.id: record[name] for record in records}
+    records.env.add_to_compute(records._fields[name], records)
+    return [
+        f"{record.display_name}: {name} {stored[record.id]}, recomputed {record[name]}"
+        for record in records
+        if abs(record[name] - stored[record.id]) > 0.005
+    ]
+
+
+def check(env, logged):
+    """Nothing lost under contention: {check: problems}."""
+    timesheets = env["account.analytic.line"].search([("name", "=", "Load")])
+    lines = env["sale.order.line"].search([("order_id.state", "=", "sale")])
+    down_payments = lines.filtered("is_downpayment")
+    env.cr.execute(
+        "SELECT 'order ' || l.order_id FROM project_project p JOIN sale_order_line l"
+        " ON l.id = p.sale_line_id GROUP BY l.order_id HAVING count(*) > 1 UNION ALL"
+        " SELECT 'line ' || sale_line_id FROM project_task WHERE sale_line_id IS NOT"
+        " NULL AND parent_id IS NULL GROUP BY sale_line_id HAVING count(*) > 1"
+    )
+    twice = [row[0] for row in env.cr.fetchall()]
+    deductions = stale(down_payments, "untaxed_amount_invoiced")
+    for order, order_lines in down_payments.grouped("order_id").items():
+        invoiced = deducted = 0.0  # from the posted invoices' journal items
+        for line in order_lines.invoice_lines:
+            if line.move_id.state == "posted" and line.move_id._is_downpayment():
+                invoiced -= line.balance
+            elif line.move_id.state == "posted":
+                deducted += line.balance
+        left = sum(order_lines.mapped("untaxed_amount_invoiced"))
+        if deducted > invoiced + 0.01 or abs(invoiced - deducted - left) > 0.01:
+            deductions.append(f"{order.name}: {invoiced} - {deducted} != {left}")
+    drafts = env["account.move"].search([("state", "=", "draft")])
+    found = [] if len(timesheets) == logged else [f"{len(timesheets)} found"]
+    checks = {
+        f"the {logged} timesheet lines of the load, on their task's order line": found
+        + [str(ts.id) for ts in timesheets if ts.so_line != ts.task_id.sale_line_id],
+        "delivered quantities equal to their recomputation": stale(
+            timesheets.so_line, "qty_delivered"
+        ),
+        "no order with two projects, no line with two tasks": twice,
+        "down payments deducted at most once, as the invoices say": deductions
+        + [f"draft {move.id}" for move in drafts],
+    }
+    policy = getattr(env.company, "down_payment_deduction", "full")
+    if policy != "full":
+        negative = ["|", ("move_type", "=", "out_refund"), ("amount_total", "<", 0)]
+        name = f"no negative invoice nor credit note under `{policy}`"
+        checks[name] = env["account.move"].search(negative).mapped("name")
+    return checks
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -113,8 +113,8 @@ class SaleOrderLine(models.Model):
 
     @api.depends("timesheet_ids.unit_amount")
     def _compute_delivered_hours(self):
-        """In one query for all the lines (the portal and the overrun read
-        it without the ordered time)."""
+        """In one query for all the lines, apart from the ordered time (the
+        portal reads the time spent alone)."""
         logged = defaultdict(float)
         lines = self.filtered("id")
         if lines:

@@ -702,9 +702,13 @@ class SaleOrder(models.Model):
         grouping = ast.literal_eval(lang.grouping)
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
 
+        # no separator within the first group (most quantities): no intersperse()
+        first_group = grouping[0] if grouping and grouping[0] > 0 else 0
+
         def quantity(value):
             integer, _point, decimals = f"{value:.{digits}f}".partition(".")
-            integer = intersperse(integer, grouping, lang.thousands_sep or "")[0]
+            if first_group and len(integer) > first_group:
+                integer = intersperse(integer, grouping, lang.thousands_sep or "")[0]
             return f"{integer}{lang.decimal_point}{decimals}" if decimals else integer
 
         def hours(value):

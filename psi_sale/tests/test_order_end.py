@@ -161,6 +161,15 @@ class TestOrderEnd(PsiCommon):
         self.assertEqual(row["overrun"], "1,00")
         self.assertEqual(row["time_spent"], "21:00")
 
+    def test_portal_groups_thousands_in_the_reader_language(self):
+        order = self._order_of(self.product_consulting, 1500)
+        self._log(order.order_line, (self.employee_1, 7))
+        [row] = order.with_context(lang="fr_FR")._get_portal_tracking_rows()
+        separator = self.env["res.lang"]._lang_get("fr_FR").thousands_sep
+        self.assertEqual(row["ordered"], f"1{separator}500,00")
+        self.assertEqual(row["remaining"], f"1{separator}499,00")
+        self.assertEqual(row["delivered"], "1,00")
+
     # Closing an order ----------------------------------------------------------
 
     def _closing(self, order):

@@ -176,6 +176,9 @@ class Flows:
         self.orders = env["sale.order"].search(
             [("client_order_ref", "=", REF)], order="id"
         )
+        # once per server, not in the first flow: the field triggers of every
+        # model, that the first write of a process builds
+        env.registry.get_dependent_fields(env["res.partner"]._fields["name"])
 
     def run(self, flow):
         assert flow in ("leads", "confirm", "timesheets", "invoice", "report", "portal")

@@ -3,7 +3,7 @@ import ast
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import float_compare, formatLang, get_lang
+from odoo.tools import float_compare, float_round, get_lang
 
 from odoo.addons.base.models.res_lang import intersperse
 
@@ -411,28 +411,8 @@ class SaleOrder(models.Model):
         result = super(
             SaleOrder, self - lines.order_id - told
         )._create_upsell_activity()
-        for line in lines:
-            order = line.order_id
-            salesperson = order.user_id or order.partner_id.user_id
-            env = order.with_context(lang=salesperson.lang).env
-            order.activity_schedule(
-                "sale.mail_act_sale_upsell",
-                user_id=salesperson.id,
-                note=env._(
-                    "%(order)s, %(line)s: %(delivered)s %(unit)s delivered for "
-                    "%(ordered)s ordered. Raise the ordered quantity, or invoice "
-                    "the overrun as the order says.",
-                    order=order.name,
-                    line=line._get_task_title(),
-                    delivered=formatLang(
-                        env, line.qty_delivered, dp="Product Unit of Measure"
-                    ),
-                    ordered=formatLang(
-                        env, line.product_uom_qty, dp="Product Unit of Measure"
-                    ),
-                    unit=line.product_uom.with_env(env).name,
-                ),
-            )
+        if lines and not self.env.context.get("mail_activity_automation_skip"):
+            lines._schedule_overrun_activities()
         return result
 
     # Invoicing: down payments deducted gradually ------------------------------
@@ -714,30 +694,44 @@ class SaleOrder(models.Model):
         delivered, invoiced, remaining, overrun) formatted as res.lang.format()
         does in the reader's language, its grouping read once (a QWeb widget or
         a format() call per number would cost the page more than all the
-        rest), and the time logged as hours:minutes."""
+        rest), the time logged as hours:minutes, and the delivered percentage.
+        The quantities come from the stored ones, without the computation of
+        the cockpit's fields (their cost per line is the page's largest)."""
         self.ensure_one()
         lang = get_lang(self.env)
         grouping = ast.literal_eval(lang.grouping)
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
 
+        # no separator within the first group (most quantities): no intersperse()
+        first_group = grouping[0] if grouping and grouping[0] > 0 else 0
+
         def quantity(value):
             integer, _point, decimals = f"{value:.{digits}f}".partition(".")
-            integer = intersperse(integer, grouping, lang.thousands_sep or "")[0]
+            if first_group and len(integer) > first_group:
+                integer = intersperse(integer, grouping, lang.thousands_sep or "")[0]
             return f"{integer}{lang.decimal_point}{decimals}" if decimals else integer
 
         def hours(value):
             minutes = round(value * 60)
             return f"{minutes // 60:02d}:{minutes % 60:02d}" if value else ""
 
-        return [
-            {
-                "line": line,
-                "ordered": quantity(line.product_uom_qty),
-                "delivered": quantity(line.qty_delivered),
-                "invoiced": quantity(line.qty_invoiced),
-                "remaining": quantity(line.qty_remaining),
-                "overrun": quantity(line.qty_overrun) if line.qty_overrun else "",
-                "time_spent": hours(line.delivered_hours),
-            }
-            for line in self._regular_lines()
-        ]
+        rows = []
+        for line in self._regular_lines():
+            overrun = line._get_overrun_quantity(digits)
+            remaining = float_round(
+                line.product_uom_qty - line.qty_delivered, precision_digits=digits
+            )
+            rows.append(
+                {
+                    "line": line,
+                    "ordered": quantity(line.product_uom_qty),
+                    "delivered": quantity(line.qty_delivered),
+                    "invoiced": quantity(line.qty_invoiced),
+                    "remaining": quantity(remaining),
+                    "is_beyond": remaining < 0,
+                    "overrun": quantity(overrun) if overrun else "",
+                    "time_spent": hours(line.delivered_hours),
+                    "percentage": round(line._get_delivered_percentage()),
+                }
+            )
+        return rows

@@ -3,7 +3,7 @@ from collections import defaultdict, namedtuple
 from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.osv import expression
-from odoo.tools import float_is_zero, float_round
+from odoo.tools import float_is_zero, float_round, formatLang
 
 from .uom_uom import by_day_length, with_day_length
 
@@ -19,12 +19,12 @@ class SaleOrderLine(models.Model):
 
     ordered_hours = fields.Float(
         string="Ordered Time",
-        compute="_compute_time_in_hours",
+        compute="_compute_ordered_hours",
         help="The ordered quantity in hours, with the order's hours per day.",
     )
     delivered_hours = fields.Float(
         string="Time Spent",
-        compute="_compute_time_in_hours",
+        compute="_compute_delivered_hours",
         help="Hours logged on timesheets for this line, by anyone.",
     )
     qty_remaining = fields.Float(
@@ -58,7 +58,7 @@ class SaleOrderLine(models.Model):
     )
     hours_overrun = fields.Float(
         string="Overrun Time",
-        compute="_compute_overrun",
+        compute="_compute_hours_overrun",
         help="The time logged beyond the ordered time.",
     )
     overrun_amount = fields.Monetary(
@@ -106,13 +106,15 @@ class SaleOrderLine(models.Model):
 
     # Days and hours -----------------------------------------------------------
 
-    @api.depends(
-        "product_uom_qty",
-        "product_uom",
-        "order_id.hours_per_day",
-        "timesheet_ids.unit_amount",
-    )
-    def _compute_time_in_hours(self):
+    @api.depends("product_uom_qty", "product_uom", "order_id.hours_per_day")
+    def _compute_ordered_hours(self):
+        for line in self:
+            line.ordered_hours = line._in_hours(line.product_uom_qty)
+
+    @api.depends("timesheet_ids.unit_amount")
+    def _compute_delivered_hours(self):
+        """In one query for all the lines, apart from the ordered time (the
+        portal reads the time spent alone)."""
         logged = defaultdict(float)
         lines = self.filtered("id")
         if lines:
@@ -127,7 +129,6 @@ class SaleOrderLine(models.Model):
             )
             logged.update((line.id, hours) for line, hours in groups)
         for line in self:
-            line.ordered_hours = line._in_hours(line.product_uom_qty)
             line.delivered_hours = logged[line._origin.id]
 
     @api.depends("product_uom_qty", "qty_delivered")
@@ -135,11 +136,15 @@ class SaleOrderLine(models.Model):
         """Apart from the hours, which the portal does not show."""
         for line in self:
             line.qty_remaining = line.product_uom_qty - line.qty_delivered
-            line.delivered_percentage = (
-                100 * line.qty_delivered / line.product_uom_qty
-                if line.product_uom_qty
-                else 0.0
-            )
+            line.delivered_percentage = line._get_delivered_percentage()
+
+    def _get_delivered_percentage(self):
+        """The delivered quantity in percentage of the ordered quantity (the
+        portal reads it without the fields' computation)."""
+        self.ensure_one()
+        if not self.product_uom_qty:
+            return 0.0
+        return 100 * self.qty_delivered / self.product_uom_qty
 
     @api.depends(
         "qty_invoiced",
@@ -394,25 +399,39 @@ class SaleOrderLine(models.Model):
 
     # Overrun: time over the ordered quantity ----------------------------------
 
-    @api.depends("product_uom_qty", "qty_delivered", "ordered_hours", "delivered_hours")
+    @api.depends("product_uom_qty", "qty_delivered")
     def _compute_overrun(self):
         precision = self.env["decimal.precision"].precision_get(
             "Product Unit of Measure"
         )
         for line in self:
-            overrun = 0.0
-            if line.qty_delivered_method == "timesheet":
-                overrun = float_round(
-                    max(0.0, line.qty_delivered - line.product_uom_qty),
-                    precision_digits=precision,
-                )
+            overrun = line._get_overrun_quantity(precision)
             line.qty_overrun = overrun
-            line.hours_overrun = (
-                max(0.0, line.delivered_hours - line.ordered_hours) if overrun else 0.0
-            )
             line.overrun_amount = (
                 line.currency_id.round(overrun * line._get_untaxed_price())
                 if overrun
+                else 0.0
+            )
+
+    def _get_overrun_quantity(self, precision):
+        """The quantity delivered on timesheets beyond the ordered quantity,
+        rounded to PRECISION digits (the portal reads it without the fields'
+        computation)."""
+        self.ensure_one()
+        if self.qty_delivered_method != "timesheet":
+            return 0.0
+        return float_round(
+            max(0.0, self.qty_delivered - self.product_uom_qty),
+            precision_digits=precision,
+        )
+
+    @api.depends("qty_overrun", "ordered_hours", "delivered_hours")
+    def _compute_hours_overrun(self):
+        """Apart from the quantity: the timesheets are read only for it."""
+        for line in self:
+            line.hours_overrun = (
+                max(0.0, line.delivered_hours - line.ordered_hours)
+                if line.qty_overrun
                 else 0.0
             )
 
@@ -422,10 +441,64 @@ class SaleOrderLine(models.Model):
         threshold, sale_timesheet)."""
         return self.filtered(
             lambda line: (
-                line.qty_overrun
+                not line.has_displayed_warning_upsell
                 and line.product_id.service_policy == "delivered_timesheet"
-                and not line.has_displayed_warning_upsell
+                and line.qty_overrun
             )
+        )
+
+    def _schedule_overrun_activities(self):
+        """Stock's upsell activity on the order of each of these lines, with a
+        note naming the line, in one create (activity_schedule() makes one
+        per call). Its users follow the orders first: the create subscribes
+        them once per activity, which fails twice on one order."""
+        activity_type = self.env.ref("sale.mail_act_sale_upsell")
+        users = {
+            line: line._get_salesperson()
+            or activity_type.default_user_id
+            or self.env.user
+            for line in self
+        }
+        for user, lines in self.grouped(users.get).items():
+            lines.order_id.message_subscribe(partner_ids=user.sudo().partner_id.ids)
+        model_id = self.env["ir.model"]._get_id("sale.order")
+        today = fields.Date.context_today(self)
+        return self.env["mail.activity"].create(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": activity_type.summary,
+                    "automated": True,
+                    "date_deadline": today,
+                    "res_model_id": model_id,
+                    "res_id": line.order_id.id,
+                    "user_id": users[line].id,
+                    "note": line._get_overrun_note(),
+                }
+                for line in self
+            ]
+        )
+
+    def _get_salesperson(self):
+        """Who is told of the line's overrun: its order's salesperson, else the
+        customer's."""
+        self.ensure_one()
+        return self.order_id.user_id or self.order_id.partner_id.user_id
+
+    def _get_overrun_note(self):
+        """The note of the activity telling the salesperson of the overrun, in
+        their language."""
+        self.ensure_one()
+        env = self.with_context(lang=self._get_salesperson().lang).env
+        return env._(
+            "%(order)s, %(line)s: %(delivered)s %(unit)s delivered for "
+            "%(ordered)s ordered. Raise the ordered quantity, or invoice "
+            "the overrun as the order says.",
+            order=self.order_id.name,
+            line=self._get_task_title(),
+            delivered=formatLang(env, self.qty_delivered, dp="Product Unit of Measure"),
+            ordered=formatLang(env, self.product_uom_qty, dp="Product Unit of Measure"),
+            unit=self.product_uom.with_env(env).name,
         )
 
     def _rearm_overrun_warning(self):

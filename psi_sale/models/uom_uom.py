@@ -58,11 +58,12 @@ class UomUom(models.Model):
 
     def _is_working_time(self, to_unit):
         """Whether this unit and TO_UNIT are two units of working time."""
-        day = self._day_and_hour()[0]
         return (
             bool(self and to_unit)
             and self != to_unit
-            and self.category_id == to_unit.category_id == day.category_id
+            and self.category_id == to_unit.category_id
+            # the Days unit last: a cached lookup, but a hot path
+            and self.category_id == self._day_and_hour()[0].category_id
         )
 
     def _hours(self, hours_per_day):

@@ -117,6 +117,24 @@ class TestOrderEnd(PsiCommon):
         self._log(line, (self.employee_1, 7))
         self.assertEqual(len(self._upsell_activities(order)), 2)
 
+    def test_overrun_activities_cost_no_query_per_line(self):
+        """Ten lines going over their quantity at once get their ten
+        activities in the queries that one line costs (their salesperson
+        here is the current user: an activity for another user notifies them,
+        one message each)."""
+        one = self._order((self.product_consulting, 1))
+        ten = self._order(*[(self.product_consulting, 1)] * 10)
+        self.env.flush_all()
+        before = self.cr.sql_log_count
+        self._log(one.order_line, (self.employee_1, 10))
+        self.assertEqual(len(self._upsell_activities(one)), 1)
+        with self.assertQueryCount(self.cr.sql_log_count - before):
+            self._log(ten.order_line, (self.employee_1, 10))
+            activities = self._upsell_activities(ten)
+        self.assertEqual(len(activities), 10)
+        self.assertEqual(activities.user_id, self.env.user)
+        self.assertIn(self.env.user.partner_id, ten.message_partner_ids)
+
     def test_overrun_check_reads_no_timesheet_per_line(self):
         one, thousand = (
             self._order_of(self.product_consulting, 2) for _order in range(2)
@@ -142,6 +160,15 @@ class TestOrderEnd(PsiCommon):
         [row] = order.with_context(lang="fr_FR")._get_portal_tracking_rows()
         self.assertEqual(row["overrun"], "1,00")
         self.assertEqual(row["time_spent"], "21:00")
+
+    def test_portal_groups_thousands_in_the_reader_language(self):
+        order = self._order_of(self.product_consulting, 1500)
+        self._log(order.order_line, (self.employee_1, 7))
+        [row] = order.with_context(lang="fr_FR")._get_portal_tracking_rows()
+        separator = self.env["res.lang"]._lang_get("fr_FR").thousands_sep
+        self.assertEqual(row["ordered"], f"1{separator}500,00")
+        self.assertEqual(row["remaining"], f"1{separator}499,00")
+        self.assertEqual(row["delivered"], "1,00")
 
     # Closing an order ----------------------------------------------------------
 

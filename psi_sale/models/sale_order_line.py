@@ -556,7 +556,10 @@ class SaleOrderLine(models.Model):
         # stock converts the invoiced quantities inline: no narrower hook
         for lines in by_day_length(self, lambda line: line.order_id.hours_per_day):
             super(SaleOrderLine, lines)._compute_qty_invoiced()
-        for line in self._filter_gradual_down_payments():
+        # lines being created are invoiced nowhere (and reading their fields
+        # would ask their defaults, line by line)
+        existing = self.filtered(lambda line: line._origin)
+        for line in existing._filter_gradual_down_payments():
             balance = line._get_down_payment_balance()
             if balance.invoiced:
                 line.qty_invoiced = balance.to_deduct / balance.invoiced

@@ -27,6 +27,8 @@ import subprocess
 import sys
 import time
 
+import requests
+
 from tools import pg, psi
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -260,17 +262,30 @@ class Bench:
         about = machine(load_start) + [
             f"whole run: {minutes:.1f} min" + (" (quick sizes)" * self.options.quick)
         ]
-        text = report(self.sizes, rounds, scaling, about)
+        ratios = list(flow_rows(rounds))
+        text = report(self.sizes, ratios, scaling, about)
         print(text)
         with open(os.path.join(HERE, "results.md"), "w", encoding="utf-8") as out:
             out.write(text)
-        ratios = list(flow_rows(rounds))
         results = os.path.join(self.work, "results.json")
         with open(results, "w", encoding="utf-8") as out:
             json.dump(ratios, out)
         chart(results, os.path.join(HERE, "ratios.png"))
         log("written bench/results.md and bench/ratios.png")
         return 0 if all(row["ratio"] <= 1.05 for row in ratios) else 1
+
+
+def wait_for_server(base_url, logfile):
+    """Wait until the Odoo server at BASE_URL answers (minutes on a loaded
+    machine: it loads the registry first), or stop."""
+    for _attempt in range(600):
+        try:
+            if requests.get(f"{base_url}/web/health", timeout=30).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    pg.die(f"the Odoo server at {base_url} did not answer: see {logfile}")
 
 
 def load_average():
@@ -323,7 +338,7 @@ def flow_rows(rounds):
         }
 
 
-def report(sizes, rounds, scaling, about):
+def report(sizes, rows, scaling, about):
     """bench/results.md: the run, its table and, with SCALING, flow 3's."""
     lines = [
         "# psi_sale against stock Odoo",
@@ -341,7 +356,7 @@ def report(sizes, rounds, scaling, about):
         "| queries psi_sale |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for row in flow_rows(rounds):
+    for row in rows:
         cpu = "-" if row["cpu"] is None else f"{row['cpu']:.2f}"
         lines.append(
             f"| {row['flow']} | {row['records']} | {row['batches']} "

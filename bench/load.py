@@ -51,14 +51,8 @@ def serve(runner, dbname, port, workers, logfile):
         + [f"--gevent-port={psi.free_port()}", f"--db-filter=^{dbname}$"],
         env=runner.env,
     )
-    for _attempt in range(600):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/web/health", timeout=10).ok:
-                return server
-        except requests.RequestException:
-            time.sleep(0.5)
-    pg.die(f"the Odoo server on {dbname} did not answer: see {logfile}")
-    return None
+    bench.wait_for_server(f"http://127.0.0.1:{port}", logfile)
+    return server
 
 
 def rpc(port, login):
@@ -298,7 +292,8 @@ def prepare(env, _argument):
         wizard.with_context(active_ids=order.ids).create(payment).create_invoices()
     orders.invoice_ids.action_post()
     leads = env["crm.lead"].search([("type", "=", "lead")], order="id")
-    lines = {} if worker.is_psi(env) else worker.offer_lines(leads)
+    on_psi = worker.is_psi(env)
+    lines = {} if on_psi else worker.offer_lines(leads)
     data = {
         "login": {"db": env.cr.dbname, "login": "admin", "password": "admin"},
         "orders": orders.ids,
@@ -306,14 +301,14 @@ def prepare(env, _argument):
         "employees": env["hr.employee"].search([]).ids,
         "portal": [order.get_portal_url() for order in orders],
         "leads": [[lead.id, lead.partner_id.id, lines.get(lead.id)] for lead in leads],
-        "invoice_mode": {"advance_payment_method": "delivered"},
+        # psi_sale's "Lignes facturables (acomptes déduits)", stock's equivalent
+        "invoice_mode": {"invoice_mode": "lines_deduct"}
+        if on_psi
+        else {"advance_payment_method": "delivered", "deduct_down_payments": True},
         "company": env.company.id,
         "customer": orders[0].partner_id.id,
         "product": service_product(env, "Stateless", 100, taxes_id=False).id,
     }
-    data["invoice_mode"]["deduct_down_payments"] = True  # psi_sale: "lines_deduct"
-    if worker.is_psi(env):
-        data["invoice_mode"] = {"invoice_mode": "lines_deduct"}
     env.cr.commit()
     return data
 

@@ -23,6 +23,8 @@ from odoo import api, sql_db
 from odoo.fields import Command
 from odoo.tools import config
 
+from bench import bench
+
 SEED = 20260410
 EMPLOYEES = 20
 CUSTOMERS = 50
@@ -358,14 +360,8 @@ class Flows:
             + [f"--logfile={logfile}"]
         )
         try:
+            bench.wait_for_server(base, logfile)
             session = requests.Session()
-            for _attempt in range(600):
-                try:
-                    if session.get(f"{base}/web/health", timeout=30).ok:
-                        break
-                except requests.RequestException:
-                    pass
-                time.sleep(0.5)
             session.get(base + urls[0], timeout=120).raise_for_status()  # warm-up
             begin = time.perf_counter()
             for order, url in zip(orders, urls, strict=True):

@@ -1,8 +1,9 @@
 """The throwaway PostgreSQL cluster of a checkout, in ``.pg/``.
 
 The server of the usual ``PG*`` variables is used instead when ``PGHOST`` or
-``PGPORT`` is set. Several commands may share the cluster: each holds a shared lock on
-``.pg/users.lock`` while it runs, and the last one (or ``make stop``) stops it.
+``PGPORT`` is set. Several commands may share the cluster: each holds a
+shared lock on ``.pg/users.lock`` while it runs, and the last one (or ``make
+stop``) stops it.
 """
 
 import contextlib

@@ -24,7 +24,7 @@ load:  ## psi_sale against stock Odoo under concurrent load (Locust; QUICK=1: a 
 lint:  ## run the pre-commit hooks only
 	@$(PYTHON) -m tools.psi lint
 
-stop:  ## stop the throwaway PostgreSQL, unless another command uses it
+stop:  ## stop the throwaway PostgreSQL, unless a client is connected
 	@$(PYTHON) -m tools.psi stop
 
 pot:  ## export psi_sale/i18n/psi_sale.pot and merge it into the .po files

@@ -40,29 +40,33 @@ def read(records, fields):
     }
 
 
-def consulting_day(env, label, **values):
-    # odoo.addons holds psi_sale once the configuration is read
-    from odoo.addons.psi_sale.factory import service_product
+def order_of_days(env, label, company=None, **order_values):
+    """A new customer's confirmed order of 10 consulting days; its task."""
+    from odoo.addons.psi_sale.factory import service_product  # once configured
 
-    return service_product(env, f"Jour de conseil ({label})", 600, **values)
-
-
-def order_of_days(env, customer, product, **values):
+    company_id = {"company_id": company.id} if company else {}
+    customer = env["res.partner"].create({"name": f"Client ({label})"})
+    product = service_product(env, f"Jour de conseil ({label})", 600, **company_id)
+    line = Command.create({"product_id": product.id, "product_uom_qty": 10})
     order = env["sale.order"].create(
-        {
-            "partner_id": customer.id,
-            "order_line": [
-                Command.create({"product_id": product.id, "product_uom_qty": 10})
-            ],
-            **values,
-        }
+        {"partner_id": customer.id, "order_line": [line], **company_id, **order_values}
     )
     order.action_confirm()
-    return order
+    return order, order.order_line.task_id
+
+
+def timesheet(task, employee, **values):
+    """Values of a timesheet line of EMPLOYEE on TASK."""
+    return {
+        "name": "Atelier",
+        "task_id": task.id,
+        "project_id": task.project_id.id,
+        "employee_id": employee.id,
+        **values,
+    }
 
 
 def seed(env):
-    hour = env.ref("uom.product_uom_hour")
     calendar = env["resource.calendar"].create({"name": "35 heures"})  # 8-12, 13-17
     calendar.attendance_ids.filtered(lambda a: a.day_period == "morning").hour_from = 9
     company_35 = env["res.company"].create(
@@ -71,34 +75,26 @@ def seed(env):
     env["account.chart.template"].try_loading(
         env.company.chart_template or "generic_coa", company_35, install_demo=False
     )
+    hour = env.ref("uom.product_uom_hour").id
     for company in env.company | company_35:
         env = env(context=dict(env.context, allowed_company_ids=company.ids))
-        customer = env["res.partner"].create({"name": f"Client ({company.name})"})
-        product = consulting_day(env, company.name, company_id=company.id)
-        order = order_of_days(env, customer, product, company_id=company.id)
-        task = order.order_line.task_id
+        order, task = order_of_days(env, company.name, company)
         employee = env["hr.employee"].create(
             {"name": f"Consultant ({company.name})", "company_id": company.id}
         )
-        timesheet = {
-            "name": "Atelier",
-            "task_id": task.id,
-            "project_id": task.project_id.id,
-            "employee_id": employee.id,
-            "product_uom_id": hour.id,
-        }
-        env["account.analytic.line"].create(dict(timesheet, unit_amount=20))
+        timesheets = env["account.analytic.line"]
+        timesheets.create(
+            timesheet(task, employee, unit_amount=20, product_uom_id=hour)
+        )
         order._create_invoices().action_post()
-        env["account.analytic.line"].create(dict(timesheet, unit_amount=10))
-        env["sale.order"].create({"partner_id": customer.id, "company_id": company.id})
+        timesheets.create(
+            timesheet(task, employee, unit_amount=10, product_uom_id=hour)
+        )
+        customer = {"partner_id": order.partner_id.id, "company_id": company.id}
+        env["sale.order"].create(customer)
+        name = f"Projet ({company.name})"
         env["crm.lead"].create(
-            {
-                "name": f"Projet ({company.name})",
-                "type": "opportunity",
-                "partner_id": customer.id,
-                "company_id": company.id,
-                "expected_revenue": 12000,
-            }
+            {"name": name, "type": "opportunity", "expected_revenue": 12000, **customer}
         )
 
 
@@ -235,12 +231,8 @@ def differences(before, after, path=""):
 
 
 def default_problems(snapshot, before):
-    """The defaults psi_sale gives what was there before it (BEFORE's orders,
-    not those of its demo data): the Leads phase on, each company's working
-    day (that of its schedule), Odoo's 8-hour day on existing orders (their
-    figures stay), no rounding, offers as lines, down payments deducted up to
-    each invoice's amount and stage rules off, but on the demo company (its
-    demo data deducts them in proportion and turns the stage rules on)."""
+    """What differs from the defaults psi_sale should give what was there
+    BEFORE it (the demo company's demo data sets its own, see README.rst)."""
     defaults = snapshot["defaults"]
     problems = [] if defaults["leads"] else ["the Leads phase is off"]
     for company_id, company in defaults["companies"].items():
@@ -268,31 +260,25 @@ def default_problems(snapshot, before):
 # Concurrency and uninstallation ---------------------------------------------
 
 
-def concurrency(registry):
+def concurrency(dbname):
     """Two transactions, as two requests of the web client, each log 8 hours
     on the same task then invoice the order, both having started before
     either ends. Odoo's isolation (repeatable read) makes the second fail on
     the order line the first updated; retried as Odoo retries a request, it
     invoices only what is left. Each day is invoiced once."""
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        customer = env["res.partner"].create({"name": "Client (concurrence)"})
-        product = consulting_day(env, "concurrence")
-        order = order_of_days(env, customer, product, hours_per_day=8)
-        task = order.order_line.task_id
+
+    def prepare(env):
+        order, task = order_of_days(env, "concurrence", hours_per_day=8)
         employees = env["hr.employee"].create(
             [{"name": "Consultante A"}, {"name": "Consultant B"}]
         )
-        timesheet = {
-            "name": "Atelier",
-            "task_id": task.id,
-            "project_id": task.project_id.id,
-            "employee_id": employees[0].id,
-        }
-        env["account.analytic.line"].create(dict(timesheet, unit_amount=16))
-        order_id, line_id, employee_ids = order.id, order.order_line.id, employees.ids
+        values = timesheet(task, employees[0])
+        env["account.analytic.line"].create(dict(values, unit_amount=16))
+        return order.id, values, employees.ids
+
+    order_id, values, employee_ids = step(dbname, prepare)
     started = threading.Barrier(2, timeout=60)
-    tries = {employee_id: 0 for employee_id in employee_ids}
+    tries = dict.fromkeys(employee_ids, 0)
 
     def log_and_invoice(env, employee_id):
         tries[employee_id] += 1
@@ -300,25 +286,26 @@ def concurrency(registry):
         order.order_line.mapped("qty_to_invoice")  # both read the order first
         if tries[employee_id] == 1:
             started.wait()
-        env["account.analytic.line"].create(
-            dict(timesheet, employee_id=employee_id, unit_amount=8)
-        )
+        lines = env["account.analytic.line"]
+        lines.create(dict(values, employee_id=employee_id, unit_amount=8))
         order._create_invoices()
         env.flush_all()
 
-    def request(employee_id):
-        with registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            retrying(partial(log_and_invoice, env, employee_id), env)
+    def request(env, employee_id):
+        retrying(partial(log_and_invoice, env, employee_id), env)
 
-    threads = [threading.Thread(target=request, args=(id_,)) for id_ in employee_ids]
+    threads = [
+        threading.Thread(target=step, args=(dbname, request, employee_id))
+        for employee_id in employee_ids
+    ]
     with mute_logger("odoo.sql_db"):  # the serialization failure, retried
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-    with registry.cursor() as cr:
-        line = api.Environment(cr, SUPERUSER_ID, {})["sale.order.line"].browse(line_id)
+
+    def check(env):
+        line = env["sale.order"].browse(order_id).order_line
         invoiced = sorted(line.invoice_lines.mapped("quantity"))
         problems = []
         if sum(invoiced) != line.qty_delivered or line.qty_delivered != 4:
@@ -328,7 +315,9 @@ def concurrency(registry):
             )
         if max(tries.values()) < 2:
             problems.append(f"the transactions did not overlap: tries {tries}")
-    return problems
+        return problems
+
+    return step(dbname, check)
 
 
 def schema_left(env, schema):
@@ -388,7 +377,7 @@ def lifecycle(dbname):
         checks.append((f"update {update} changes nothing", changes))
         previous = updated
     name = "two people logging time and invoicing one order at once invoice once"
-    checks.append((name, concurrency(Registry(dbname))))
+    checks.append((name, concurrency(dbname)))
     step(dbname, apps_menu, "button_immediate_uninstall")
     left = step(dbname, schema_left, installed["schema"])
     name = "uninstalling drops psi_sale's columns, tables and records no longer used"

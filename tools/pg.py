@@ -129,12 +129,9 @@ def pg_stop(force=False):
     folder = os.path.realpath(PG_DIR)
     if not running(os.path.join(folder, "data")):
         return
-    connections = sql(
-        db_args(folder),
-        "SELECT count(*) FROM pg_stat_activity"
-        " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
-    )[0][0]
-    if connections and not force:
+    query = "SELECT count(*) - 1 FROM pg_stat_activity WHERE backend_type = %s"
+    connections = not force and sql(db_args(folder), query, ["client backend"])[0][0]
+    if connections:
         log(f"PostgreSQL left running, still used by {connections} connection(s)")
         return
     as_pg_user(pg_bin("pg_ctl"), "stop", "-w", "-m", "fast", "-D", f"{folder}/data")

@@ -22,6 +22,7 @@ from odoo.fields import Command
 from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.tools import config, mute_logger
+from odoo.tools.sql import column_exists, table_exists
 
 # not compared: when and by whom a record was written, and the arch a view had
 # before the last update (Odoo keeps it for each view it updates)
@@ -330,16 +331,12 @@ def schema_left(env, schema):
         for row in data
         if row.model not in env or not env[row.model].browse(row.res_id).exists()
     ]
-    for table, column in schema["columns"]:
-        env.cr.execute(
-            "SELECT 1 FROM information_schema.columns"
-            " WHERE table_name = %s AND column_name = %s",
-            [table, column],
-        )
-        left += [f"column left: {table}.{column}"] * bool(env.cr.fetchone())
-    for table in schema["tables"]:
-        env.cr.execute("SELECT to_regclass(%s)", [table])
-        left += [f"table left: {table}"] * bool(env.cr.fetchone()[0])
+    left += [
+        f"column left: {table}.{column}"
+        for table, column in schema["columns"]
+        if column_exists(env.cr, table, column)
+    ]
+    left += [f"table left: {t}" for t in schema["tables"] if table_exists(env.cr, t)]
     return left
 
 

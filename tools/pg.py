@@ -139,11 +139,12 @@ def pg_stop(force=False):
 
 
 def sql(args, query, params=(), dbname="postgres"):
-    """The rows of QUERY on DBNAME of the server of ARGS (Odoo's --db_*)."""
+    """The rows of QUERY on DBNAME of the server of Odoo's arguments ARGS."""
     import psycopg2  # Odoo's, not in .venv (tools/screenshots.py imports us)
 
     names = {"--db_host": "host", "--db_port": "port", "--db_user": "user"}
-    kwargs = {names[key]: value for key, _, value in (a.partition("=") for a in args)}
+    options = [arg.partition("=") for arg in args]
+    kwargs = {names[key]: value for key, _, value in options if key in names}
     with contextlib.closing(psycopg2.connect(dbname=dbname, **kwargs)) as connection:
         with connection.cursor() as cursor:
             cursor.execute(query, params)

@@ -1,9 +1,8 @@
 """Development commands of psi_sale, run by the Makefile (see README.rst).
 
 Odoo 18.0 is the ``odoo`` package importable by this Python, or the source
-tree ``ODOO_SRC``; PostgreSQL is found by tools/pg.py. Tests run with Odoo's
-own test runner (``--test-enable``); their result is read from Odoo's log,
-which checklog-odoo checks against tools/log_ignore.txt.
+tree ``ODOO_SRC``. Tests run with Odoo's own test runner; their result is read
+from Odoo's log, which checklog-odoo checks against tools/log_ignore.txt.
 """
 
 import argparse
@@ -56,8 +55,7 @@ PYTHON_PACKAGES = {  # module: requirement
 
 
 def find_odoo():
-    """(environment of Odoo's processes, addons path), with PYTHON_PACKAGES
-    installed, or stop."""
+    """(environment of Odoo's processes, addons path), or stop."""
     env = dict(os.environ)
     if os.environ.get("ODOO_SRC"):
         src = os.path.abspath(os.environ["ODOO_SRC"])
@@ -82,9 +80,8 @@ def find_odoo():
 
 
 def ensure_packages(debian=None, python=None):
-    """Install what is missing: DEBIAN packages ({package: a command or file
-    it brings}) with apt-get (as root, else stop and say so), PYTHON packages
-    ({module: requirement}) with pip in the Python that runs Odoo."""
+    """Install what is missing: DEBIAN packages with apt-get (as root, else
+    stop and say so), PYTHON packages with pip in the Python that runs Odoo."""
     debian, python = debian or {}, python or {}
     missing = [name for name, brings in debian.items() if not shutil.which(brings)]
     missing = [name for name in missing if not os.path.exists(debian[name])]

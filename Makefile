@@ -15,8 +15,8 @@ test-stock:  ## stock Odoo's tests with psi_sale installed (BASELINE=1: without 
 test-lifecycle:  ## install, update twice, uninstall psi_sale on a database in business, then stock tests
 	@$(PYTHON) -m tools.psi test-lifecycle
 
-bench:  ## psi_sale against stock Odoo (QUICK=1: small sizes, SCALING=1: scaling of flow 3)
-	@$(PYTHON) -m bench.bench $(if $(QUICK),--quick) $(if $(SCALING),--scaling) $(ARGS)
+bench:  ## psi_sale against stock Odoo (QUICK=1: small sizes; ARGS="--rounds N")
+	@$(PYTHON) -m bench.bench $(if $(QUICK),--quick) $(ARGS)
 
 load:  ## psi_sale against stock Odoo under concurrent load (Locust; QUICK=1: a few minutes)
 	@$(PYTHON) -m bench.load $(if $(QUICK),--quick)

@@ -16,10 +16,10 @@ import time
 import requests
 
 from bench import bench
-from tools import pg, psi
+from tools import psi
 
 SIZES = {  # Locust users, spawned per second, time per side twice (ABBA); data
-    "quick": {"users": 10, "rate": 2, "time": "90s", "leads": 100, "orders": 20},
+    "quick": {"users": 10, "rate": 2, "time": "90s", "leads": 120, "orders": 20},
     "full": {"users": 50, "rate": 5, "time": "5m", "leads": 1000, "orders": 100},
 }
 WORK = os.path.join(psi.VAR, "load")
@@ -28,17 +28,12 @@ RETRY = re.compile(r" odoo\.service\.model: \w+, (\d+ tries left|maximum number)
 STATELESS = "a setting changed through one server applies on another"
 
 
-def odoo_step(runner, step, dbname, argument):
-    """STEP (prepare, check) run with Odoo imported, in its own process."""
-    command = [sys.executable, "-m", "bench.load", "odoo", step, dbname]
-    output = subprocess.run(
-        [*command, json.dumps(argument), *runner.odoo_args(dbname)],
-        env=runner.env,
-        stdout=subprocess.PIPE,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(output.rsplit("LOAD ", 1)[1])
+def odoo_step(runner, step, dbname, argument=None):
+    """STEP (prepare, check) of bench/worker.py on DBNAME: its answer."""
+    worker = runner.worker(step, dbname, argument)
+    answer = worker.read()
+    worker.close()
+    return answer
 
 
 def serve(runner, dbname, port, workers, logfile):
@@ -115,7 +110,7 @@ def start(runner, side):
     runner.copy(f"{bench.PREFIX}tpl_{side}", dbname)
     state = {"side": side, "dbname": dbname, "prefix": prefix, "samples": []}
     state["seconds"] = 0.0
-    state["data"] = odoo_step(runner, "prepare", dbname, None)
+    state["data"] = odoo_step(runner, "prepare", dbname)
     for name in ("odoo.log", "odoo2.log"):  # Odoo's log appends
         if os.path.exists(prefix + name):
             os.remove(prefix + name)
@@ -228,144 +223,31 @@ def report(results, sizes, minutes, quick):
 
 
 def main():
-    if sys.argv[1:2] == ["odoo"]:
-        return odoo_main(*sys.argv[2:])
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="the quick size")
     quick = parser.parse_args().quick
     sizes = SIZES["quick" if quick else "full"]
-    options = argparse.Namespace(quick=quick, fraction=0, rounds=0, profile=None)
-    runner = bench.Bench(options)
-    runner.sizes.update(leads=sizes["leads"], orders=sizes["orders"])
+    bench_sizes = dict(bench.SIZES["quick"], leads=sizes["leads"])
+    bench_sizes["orders"] = sizes["orders"]
     python = psi.venv_python("bench/load-requirements.txt", "load", ".venv-load")
     os.makedirs(WORK, exist_ok=True)
     begin, states = time.monotonic(), {}
-    try:
-        runner.build_templates()
-        for side in bench.SIDES:
-            states[side] = start(runner, side)
-        for segment, side in enumerate(bench.SIDES + bench.SIDES[::-1]):  # ABBA
-            run_locust(states[side], sizes, python, segment // 2)
-        for state in states.values():
-            finish(runner, state)
-    finally:
-        for state in states.values():
-            for server in state["servers"]:
+    databases = [f"{bench.PREFIX}load_{side}" for side in bench.SIDES]
+    with psi.workspace(*bench.TEMPLATES, *databases) as workspace:
+        runner = bench.Bench(bench_sizes, *workspace)
+        try:
+            runner.build_templates()
+            for side in bench.SIDES:
+                states[side] = start(runner, side)
+            for segment, side in enumerate(bench.SIDES + bench.SIDES[::-1]):  # ABBA
+                run_locust(states[side], sizes, python, segment // 2)
+            for state in states.values():
+                finish(runner, state)
+        finally:
+            for server in (s for state in states.values() for s in state["servers"]):
                 server.terminate()
                 server.wait()
-            runner.drop(state["dbname"])
-        for side in bench.SIDES:
-            runner.drop(f"{bench.PREFIX}tpl_{side}")
-        if runner.started:
-            pg.pg_stop()
     return 0 if report(states, sizes, (time.monotonic() - begin) / 60, quick) else 1
-
-
-# The Odoo side: in its own process, Odoo imported -----------------------------
-
-
-def odoo_main(step, dbname, argument, *odoo_args):
-    import odoo  # pylint: disable=import-outside-toplevel
-
-    odoo.tools.config.parse_config([*odoo_args, "--log-level=warn"])
-    with odoo.modules.registry.Registry(dbname).cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        admin = env.ref("base.user_admin")
-        env = odoo.api.Environment(cr, admin.id, admin.context_get())
-        result = {"prepare": prepare, "check": check}[step](env, json.loads(argument))
-        print("LOAD " + json.dumps(result), flush=True)
-        cr.rollback()  # the recomputations of the check
-    return 0
-
-
-def prepare(env, _argument):
-    """Confirm the orders, a 30 % down payment on each; what the users need."""
-    from odoo.addons.psi_sale.factory import service_product
-
-    from bench import worker  # pylint: disable=import-outside-toplevel
-
-    orders = env["sale.order"].search([("client_order_ref", "=", worker.REF)])
-    orders.action_confirm()
-    wizard = env["sale.advance.payment.inv"].with_context(active_model="sale.order")
-    for order in orders:
-        payment = {"advance_payment_method": "percentage", "amount": 30}
-        wizard.with_context(active_ids=order.ids).create(payment).create_invoices()
-    orders.invoice_ids.action_post()
-    leads = env["crm.lead"].search([("type", "=", "lead")], order="id")
-    on_psi = worker.is_psi(env)
-    lines = {} if on_psi else worker.offer_lines(leads)
-    data = {
-        "login": {"db": env.cr.dbname, "login": "admin", "password": "admin"},
-        "orders": orders.ids,
-        "tasks": [[task.id, task.project_id.id] for task in orders.order_line.task_id],
-        "employees": env["hr.employee"].search([]).ids,
-        "portal": [order.get_portal_url() for order in orders],
-        "leads": [[lead.id, lead.partner_id.id, lines.get(lead.id)] for lead in leads],
-        # psi_sale's "Lignes facturables (acomptes déduits)", stock's equivalent
-        "invoice_mode": {"invoice_mode": "lines_deduct"}
-        if on_psi
-        else {"advance_payment_method": "delivered", "deduct_down_payments": True},
-        "company": env.company.id,
-        "customer": orders[0].partner_id.id,
-        "product": service_product(env, "Stateless", 100, taxes_id=False).id,
-    }
-    env.cr.commit()
-    return data
-
-
-def stale(records, name):
-    """Records whose stored NAME is not its recomputation, described."""
-    records.env.invalidate_all()
-    stored = {record.id: record[name] for record in records}
-    records.env.add_to_compute(records._fields[name], records)
-    return [
-        f"{record.display_name}: {name} {stored[record.id]}, recomputed {record[name]}"
-        for record in records
-        if abs(record[name] - stored[record.id]) > 0.005
-    ]
-
-
-def check(env, logged):
-    """Nothing lost under contention: {check: problems}."""
-    timesheets = env["account.analytic.line"].search([("name", "=", "Load")])
-    lines = env["sale.order.line"].search([("order_id.state", "=", "sale")])
-    down_payments = lines.filtered("is_downpayment")
-    env.cr.execute(
-        "SELECT 'order ' || l.order_id FROM project_project p JOIN sale_order_line l"
-        " ON l.id = p.sale_line_id GROUP BY l.order_id HAVING count(*) > 1 UNION ALL"
-        " SELECT 'line ' || sale_line_id FROM project_task WHERE sale_line_id IS NOT"
-        " NULL AND parent_id IS NULL GROUP BY sale_line_id HAVING count(*) > 1"
-    )
-    twice = [row[0] for row in env.cr.fetchall()]
-    deductions = stale(down_payments, "untaxed_amount_invoiced")
-    for order, order_lines in down_payments.grouped("order_id").items():
-        invoiced = deducted = 0.0  # from the posted invoices' journal items
-        for line in order_lines.invoice_lines:
-            if line.move_id.state == "posted" and line.move_id._is_downpayment():
-                invoiced -= line.balance
-            elif line.move_id.state == "posted":
-                deducted += line.balance
-        left = sum(order_lines.mapped("untaxed_amount_invoiced"))
-        if deducted > invoiced + 0.01 or abs(invoiced - deducted - left) > 0.01:
-            deductions.append(f"{order.name}: {invoiced} - {deducted} != {left}")
-    drafts = env["account.move"].search([("state", "=", "draft")])
-    found = [] if len(timesheets) == logged else [f"{len(timesheets)} found"]
-    checks = {
-        f"the {logged} timesheet lines of the load, on their task's order line": found
-        + [str(ts.id) for ts in timesheets if ts.so_line != ts.task_id.sale_line_id],
-        "delivered quantities equal to their recomputation": stale(
-            timesheets.so_line, "qty_delivered"
-        ),
-        "no order with two projects, no line with two tasks": twice,
-        "down payments deducted at most once, as the invoices say": deductions
-        + [f"draft {move.id}" for move in drafts],
-    }
-    policy = getattr(env.company, "down_payment_deduction", "full")
-    if policy != "full":
-        negative = ["|", ("move_type", "=", "out_refund"), ("amount_total", "<", 0)]
-        name = f"no negative invoice nor credit note under `{policy}`"
-        checks[name] = env["account.move"].search(negative).mapped("name")
-    return checks
 
 
 if __name__ == "__main__":

@@ -85,7 +85,7 @@ class Salesperson(OdooUser):
     """Converts a lead, makes its quotation from the "New Quotation" button
     (psi_sale fills in its offers, given by hand on stock) and confirms it."""
 
-    fixed_count = 1
+    fixed_count = 2  # more samples of the sales requests than one would give
     wait_time = between(3, 6)
 
     @task

@@ -1,11 +1,13 @@
-"""The Odoo side of bench.py: generate the data, time the flows of one round.
+"""The Odoo side of bench.py and load.py: one process on one database.
 
-Runs in its own process on one database (bench.py starts it), with Odoo
-imported in-process; the portal pages are fetched from an Odoo HTTP server it
-starts on the same database.
+    python3 -m bench.worker COMMAND DBNAME ARGUMENT_JSON ODOO_ARGS...
+
+COMMAND: ``generate`` the data (ARGUMENT: the sizes), ``flows``: time the
+flows named on stdin, one a line, ``prepare`` and ``check`` the database of
+load.py (ARGUMENT: the timesheet lines its users logged). Each answer is a
+``BENCH <json>`` line on stdout.
 """
 
-import cProfile
 import datetime
 import gc
 import json
@@ -18,43 +20,36 @@ import time
 
 import requests
 
-import odoo
-from odoo import api, sql_db
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.fields import Command
+from odoo.modules.registry import Registry
 from odoo.tools import config
 
 from bench import bench
 
 SEED = 20260410
-EMPLOYEES = 20
-CUSTOMERS = 50
-PRODUCTS = 20
-CATEGORIES = 5
+EMPLOYEES, CUSTOMERS, PRODUCTS, CATEGORIES, LINES = 20, 50, 20, 5, 20
+TIMESHEET_BATCH = 1000
 # a request of the portal page in the server's log, with its query count
 PORTAL_LOG = re.compile(r'"GET /my/orders/\S+ HTTP/1.1" 200 - (\d+) ')
 REF = "BENCH"  # client reference of the generated orders
-WORK = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var", "bench"
-)
 
 
-def main(command, dbname, sizes, odoo_args):
-    """Generate the data, or run the flows named on stdin one after the other;
-    results as ``BENCH <json>`` lines on stdout."""
-    config.parse_config(odoo_args + ["--log-level=warn"])
-    registry = odoo.modules.registry.Registry(dbname)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, api.SUPERUSER_ID, {})
+def main(command, dbname, argument, *odoo_args):
+    config.parse_config([*odoo_args, "--log-level=warn"])
+    with Registry(dbname).cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
         admin = env.ref("base.user_admin")
         env = api.Environment(cr, admin.id, admin.context_get())
-        if command == "generate":
-            generate(env, sizes)
-            answer("generated")
-            return
-        flows = Flows(env, sizes, odoo_args)
-        answer("ready")
-        for line in sys.stdin:
-            answer(flows.run(line.strip()))
+        argument = json.loads(argument)
+        if command == "flows":
+            flows = Flows(env, argument, odoo_args)
+            for line in sys.stdin:
+                answer(flows.run(line.strip()))
+        else:
+            commands = {"generate": generate, "prepare": prepare, "check": check}
+            answer(commands[command](env, argument))
+        cr.rollback()  # what is not committed yet: the recomputations of check
 
 
 def answer(result):
@@ -134,7 +129,7 @@ def generate(env, sizes):
                             "product_uom_qty": rng.randrange(10, 40),
                         }
                     )
-                    for line in range(sizes["lines"])
+                    for line in range(LINES)
                 ],
             }
             for _order in range(sizes["orders"])
@@ -174,7 +169,6 @@ class Flows:
 
     def __init__(self, env, sizes, odoo_args):
         self.env, self.sizes, self.odoo_args = env, sizes, odoo_args
-        self.flow = None
         self.orders = env["sale.order"].search(
             [("client_order_ref", "=", REF)], order="id"
         )
@@ -183,14 +177,10 @@ class Flows:
         env.registry.get_dependent_fields(env["res.partner"]._fields["name"])
 
     def run(self, flow):
-        assert flow in ("leads", "confirm", "timesheets", "invoice", "report", "portal")
-        self.flow = flow
         result = getattr(self, flow)()
-        print(
-            f"bench: {self.env.cr.dbname} {flow}: {result['seconds']:.2f} s, "
-            f"{result['queries']} queries, CPU {result['cpu'] or 0:.2f} s",
-            file=sys.stderr,
-            flush=True,
+        bench.log(
+            f"{self.env.cr.dbname} {flow}: {result['seconds']:.2f} s, "
+            f"{result['queries']} queries, CPU {result['cpu'] or 0:.2f} s"
         )
         return result
 
@@ -198,32 +188,15 @@ class Flows:
         """Run FUNCTION from a cold cache, flushed; commit after the timing."""
         self.env.invalidate_all()
         gc.collect()
-        profiled = os.environ.get("BENCH_PROFILE", "").split(",")
-        profile = cProfile.Profile() if self.flow in profiled else None
-        queries = sql_db.sql_counter
-        cpu = time.process_time()
+        queries, cpu = sql_db.sql_counter, time.process_time()
         begin = time.perf_counter()
-        if profile:
-            profile.enable()
         function()
         self.env.flush_all()
-        if profile:
-            profile.disable()
         seconds = time.perf_counter() - begin
         cpu = time.process_time() - cpu
-        if profile:  # BENCH_PROFILE=flow,...: where its time goes (slower meanwhile)
-            profile.dump_stats(
-                os.path.join(WORK, f"{self.env.cr.dbname}-{self.flow}.prof")
-            )
         queries = sql_db.sql_counter - queries
         self.env.cr.commit()
-        return {
-            "seconds": seconds,
-            "cpu": cpu,
-            "queries": queries,
-            "records": records,
-            "batches": batches,
-        }
+        return flow_result(seconds, cpu, queries, records, batches)
 
     def leads(self):
         """Convert the leads, then a quotation per opportunity from its button."""
@@ -272,8 +245,8 @@ class Flows:
             for number in range(self.sizes["timesheets"])
         ]
         batches = [
-            values[index : index + self.sizes["timesheet_batch"]]
-            for index in range(0, len(values), self.sizes["timesheet_batch"])
+            values[index : index + TIMESHEET_BATCH]
+            for index in range(0, len(values), TIMESHEET_BATCH)
         ]
         lines = self.env["account.analytic.line"]
 
@@ -341,15 +314,10 @@ class Flows:
         orders = self.orders[: self.sizes["renders"]]
         urls = [order.get_portal_url() for order in orders]
         self.env.cr.commit()  # the access tokens
-        port = next(
-            arg.split("=", 1)[1]
-            for arg in self.odoo_args
-            if arg.startswith("--http-port=")
-        )
-        base = f"http://127.0.0.1:{port}"
-        logfile = os.path.join(WORK, f"{self.env.cr.dbname}-http.log")
-        if os.path.exists(logfile):
-            os.remove(logfile)
+        base = f"http://127.0.0.1:{config['http_port']}"
+        logfile = os.path.join(bench.psi.VAR, "bench", f"{self.env.cr.dbname}-http.log")
+        with open(logfile, "w", encoding="utf-8"):  # Odoo's log appends
+            pass
         # no --database: the server loads the registry at the first request
         # (the warm-up), not while it starts
         server = subprocess.Popen(
@@ -374,10 +342,105 @@ class Flows:
             server.wait()
         with open(logfile, encoding="utf-8") as log:
             counts = [int(match.group(1)) for match in PORTAL_LOG.finditer(log.read())]
-        return {
-            "seconds": seconds,
-            "cpu": None,  # spent in the server
-            "queries": sum(counts[1:]),
-            "records": len(orders),
-            "batches": len(orders),
-        }
+        # its CPU time is spent in the server
+        return flow_result(seconds, None, sum(counts[1:]), len(orders), len(orders))
+
+
+def flow_result(seconds, cpu, queries, records, batches):
+    names = ("seconds", "cpu", "queries", "records", "batches")
+    return dict(zip(names, (seconds, cpu, queries, records, batches), strict=True))
+
+
+# The load's database (bench/load.py) -----------------------------------------
+
+
+def prepare(env, _argument):
+    """Confirm the orders, a 30 % down payment on each; what the users need."""
+    from odoo.addons.psi_sale.factory import service_product
+
+    orders = env["sale.order"].search([("client_order_ref", "=", REF)])
+    orders.action_confirm()
+    wizard = env["sale.advance.payment.inv"].with_context(active_model="sale.order")
+    for order in orders:
+        payment = {"advance_payment_method": "percentage", "amount": 30}
+        wizard.with_context(active_ids=order.ids).create(payment).create_invoices()
+    orders.invoice_ids.action_post()
+    leads = env["crm.lead"].search([("type", "=", "lead")], order="id")
+    on_psi = is_psi(env)
+    lines = {} if on_psi else offer_lines(leads)
+    data = {
+        "login": {"db": env.cr.dbname, "login": "admin", "password": "admin"},
+        "orders": orders.ids,
+        "tasks": [[task.id, task.project_id.id] for task in orders.order_line.task_id],
+        "employees": env["hr.employee"].search([]).ids,
+        "portal": [order.get_portal_url() for order in orders],
+        "leads": [[lead.id, lead.partner_id.id, lines.get(lead.id)] for lead in leads],
+        # psi_sale's "Lignes facturables (acomptes déduits)", stock's equivalent
+        "invoice_mode": {"invoice_mode": "lines_deduct"}
+        if on_psi
+        else {"advance_payment_method": "delivered", "deduct_down_payments": True},
+        "company": env.company.id,
+        "customer": orders[0].partner_id.id,
+        "product": service_product(env, "Stateless", 100, taxes_id=False).id,
+    }
+    env.cr.commit()
+    return data
+
+
+def stale(records, name):
+    """Records whose stored NAME is not its recomputation, described."""
+    records.env.invalidate_all()
+    stored = {record.id: record[name] for record in records}
+    records.env.add_to_compute(records._fields[name], records)
+    return [
+        f"{record.display_name}: {name} {stored[record.id]}, recomputed {record[name]}"
+        for record in records
+        if abs(record[name] - stored[record.id]) > 0.005
+    ]
+
+
+def check(env, logged):
+    """Nothing lost under contention: {check: problems}."""
+    timesheets = env["account.analytic.line"].search([("name", "=", "Load")])
+    lines = env["sale.order.line"].search([("order_id.state", "=", "sale")])
+    down_payments = lines.filtered("is_downpayment")
+    env.cr.execute(
+        "SELECT 'order ' || l.order_id FROM project_project p JOIN sale_order_line l"
+        " ON l.id = p.sale_line_id GROUP BY l.order_id HAVING count(*) > 1 UNION ALL"
+        " SELECT 'line ' || sale_line_id FROM project_task WHERE sale_line_id IS NOT"
+        " NULL AND parent_id IS NULL GROUP BY sale_line_id HAVING count(*) > 1"
+    )
+    twice = [row[0] for row in env.cr.fetchall()]
+    deductions = stale(down_payments, "untaxed_amount_invoiced")
+    for order, order_lines in down_payments.grouped("order_id").items():
+        invoiced = deducted = 0.0  # from the posted invoices' journal items
+        for line in order_lines.invoice_lines:
+            if line.move_id.state == "posted" and line.move_id._is_downpayment():
+                invoiced -= line.balance
+            elif line.move_id.state == "posted":
+                deducted += line.balance
+        left = sum(order_lines.mapped("untaxed_amount_invoiced"))
+        if deducted > invoiced + 0.01 or abs(invoiced - deducted - left) > 0.01:
+            deductions.append(f"{order.name}: {invoiced} - {deducted} != {left}")
+    drafts = env["account.move"].search([("state", "=", "draft")])
+    found = [] if len(timesheets) == logged else [f"{len(timesheets)} found"]
+    checks = {
+        f"the {logged} timesheet lines of the load, on their task's order line": found
+        + [str(ts.id) for ts in timesheets if ts.so_line != ts.task_id.sale_line_id],
+        "delivered quantities equal to their recomputation": stale(
+            timesheets.so_line, "qty_delivered"
+        ),
+        "no order with two projects, no line with two tasks": twice,
+        "down payments deducted at most once, as the invoices say": deductions
+        + [f"draft {move.id}" for move in drafts],
+    }
+    policy = getattr(env.company, "down_payment_deduction", "full")
+    if policy != "full":
+        negative = ["|", ("move_type", "=", "out_refund"), ("amount_total", "<", 0)]
+        name = f"no negative invoice nor credit note under `{policy}`"
+        checks[name] = env["account.move"].search(negative).mapped("name")
+    return checks
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])

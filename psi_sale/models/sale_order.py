@@ -391,6 +391,33 @@ class SaleOrder(models.Model):
         for order in self:
             order.overrun_amount = sum(order.order_line.mapped("overrun_amount"))
 
+    def _compute_field_value(self, field):
+        """The lines of these orders newly over their ordered quantity tell
+        their salespeople at once (stock tells order by order, in its
+        computation of the invoice status)."""
+        if field.name == "invoice_status" and not self.env.context.get(
+            "mail_activity_automation_skip"
+        ):
+            self._tell_overruns()
+        return super()._compute_field_value(field)
+
+    def _tell_overruns(self):
+        """One activity per line over its ordered quantity, for the orders
+        that stock would tell (confirmed, not in upselling yet, with a
+        salesperson), in one creation; the lines flagged as told."""
+        orders = self.filtered(
+            lambda order: (
+                order.state == "sale"
+                and order.invoice_status != "upselling"
+                and order.id
+                and (order.user_id or order.partner_id.user_id)
+            )
+        )
+        lines = orders.order_line._filter_overrun_to_tell()
+        if lines:
+            lines._schedule_overrun_activities()
+            lines.has_displayed_warning_upsell = True
+
     def _get_prepaid_service_lines_to_upsell(self):
         """Stock tells the salesperson when a prepaid service goes over its
         threshold: lines invoiced on timesheets tell it too, when they go over

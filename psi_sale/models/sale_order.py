@@ -1,4 +1,5 @@
 import ast
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -390,6 +391,33 @@ class SaleOrder(models.Model):
         for order in self:
             order.overrun_amount = sum(order.order_line.mapped("overrun_amount"))
 
+    def _compute_field_value(self, field):
+        """The lines of these orders newly over their ordered quantity tell
+        their salespeople at once (stock tells order by order, in its
+        computation of the invoice status)."""
+        if field.name == "invoice_status" and not self.env.context.get(
+            "mail_activity_automation_skip"
+        ):
+            self._tell_overruns()
+        return super()._compute_field_value(field)
+
+    def _tell_overruns(self):
+        """One activity per line over its ordered quantity, for the orders
+        that stock would tell (confirmed, not in upselling yet, with a
+        salesperson), in one creation; the lines flagged as told."""
+        orders = self.filtered(
+            lambda order: (
+                order.state == "sale"
+                and order.invoice_status != "upselling"
+                and order.id
+                and (order.user_id or order.partner_id.user_id)
+            )
+        )
+        lines = orders.order_line._filter_overrun_to_tell()
+        if lines:
+            lines._schedule_overrun_activities()
+            lines.has_displayed_warning_upsell = True
+
     def _get_prepaid_service_lines_to_upsell(self):
         """Stock tells the salesperson when a prepaid service goes over its
         threshold: lines invoiced on timesheets tell it too, when they go over
@@ -428,7 +456,12 @@ class SaleOrder(models.Model):
         deduct another amount under the company's policy go out at 0 here, so
         that stock's switch to a credit note and its rounding fix of the down
         payments leave them alone, and get their amount once the invoices are
-        made (_set_down_payment_deductions)."""
+        made (_set_down_payment_deductions). They are found from the values
+        where these give the untaxed amounts (no rewrite of the new invoices,
+        which costs their taxes' synchronisation and the whole cache), else
+        on the invoices made (taxes included in prices)."""
+        if final:
+            self._zero_down_payment_values(invoice_vals_list)
         moves = super()._create_account_invoices(invoice_vals_list, final)
         if final:
             to_reprice = moves.env["account.move.line"]
@@ -438,6 +471,7 @@ class SaleOrder(models.Model):
                         line.is_downpayment
                         and line.display_type == "product"
                         and line.sale_line_ids.order_id == order
+                        and not order.currency_id.is_zero(line.price_subtotal)
                         and order.currency_id.compare_amounts(
                             -line.price_subtotal,
                             deductions.get(line.sale_line_ids[:1], 0.0),
@@ -447,77 +481,131 @@ class SaleOrder(models.Model):
             to_reprice.write({"price_unit": 0.0})
         return moves
 
+    def _zero_down_payment_values(self, invoice_vals_list):
+        """Set to 0 the price of the down payment lines, in the values of
+        customer invoices, that deduct another amount than stock's under the
+        policy, for orders whose invoiced lines bill quantity x net price
+        untaxed (no tax included in their prices)."""
+        sale_lines = self.env["sale.order.line"]
+        for invoice_vals in invoice_vals_list:
+            if invoice_vals.get("move_type", "out_invoice") != "out_invoice":
+                continue
+            lines = [
+                (sale_lines.browse(values["sale_line_ids"][0][1]), values)
+                for command, _id, values in invoice_vals.get("invoice_line_ids", [])
+                if command == Command.CREATE
+                and values.get("display_type") == "product"
+                and values.get("sale_line_ids")
+            ]
+            billed, taxes_included = defaultdict(float), set()
+            for sale_line, values in lines:
+                if any(sale_line.tax_id.mapped("price_include")):
+                    taxes_included.add(sale_line.order_id)
+                elif not sale_line.is_downpayment:
+                    billed[sale_line.order_id] += (
+                        values["quantity"]
+                        * values["price_unit"]
+                        * (1 - values.get("discount", 0.0) / 100)
+                    )
+            for order in taxes_included:
+                billed.pop(order, None)
+            for order, deductions in self._get_gradual_deductions(billed):
+                for sale_line, values in lines:
+                    if (
+                        sale_line.is_downpayment
+                        and sale_line.order_id == order
+                        and order.currency_id.compare_amounts(
+                            -values["quantity"] * values["price_unit"],
+                            deductions.get(sale_line, 0.0),
+                        )
+                    ):
+                        values["price_unit"] = 0.0
+
     def _iter_down_payment_deductions(self, invoices):
         """(invoice, order, {down payment line: untaxed amount}) for each
         customer invoice and each of these orders that deducts its down
-        payments gradually, by the company's policy, and bills something on
-        it (an invoice of nothing but down payments gives them back, and a
-        closed order deducts all that is left, as in stock Odoo)."""
+        payments gradually and bills something on it."""
         for invoice in invoices.filtered(lambda move: move.move_type == "out_invoice"):
-            invoice_lines = invoice.invoice_line_ids
-            for order in self & invoice_lines.sale_line_ids.order_id:
-                if order.company_id.down_payment_deduction == "full" or order.is_closed:
-                    continue
-                billed_lines = invoice_lines.filtered(
-                    lambda line, order=order: (
-                        line.display_type == "product"
-                        and not line.is_downpayment
-                        and line.sale_line_ids.order_id == order
-                    )
-                )
-                if not billed_lines:
-                    continue
-                billed = sum(billed_lines.mapped("price_subtotal"))
-                yield (
-                    invoice,
-                    order,
-                    order._get_down_payment_deductions(billed, excluding=invoice),
-                )
+            billed = defaultdict(float)
+            for line in invoice.invoice_line_ids:
+                if line.display_type == "product" and not line.is_downpayment:
+                    for order in line.sale_line_ids.order_id:
+                        billed[order] += line.price_subtotal
+            for order, deductions in self._get_gradual_deductions(billed, invoice):
+                yield invoice, order, deductions
+
+    def _get_gradual_deductions(self, billed, excluding=None):
+        """(order, {down payment line: untaxed amount}) for each of these
+        orders in BILLED ({order: untaxed amount an invoice bills}) that
+        deducts its down payments gradually, by the company's policy (an
+        invoice of nothing but down payments gives them back, and a closed
+        order deducts all that is left, as in stock Odoo)."""
+        for order, amount in billed.items():
+            if (
+                order in self
+                and order.company_id.down_payment_deduction != "full"
+                and not order.is_closed
+            ):
+                yield order, order._get_down_payment_deductions(amount, excluding)
 
     def _set_down_payment_deductions(self, invoices):
         """Each invoice deducts the amounts of its orders' policy, on stock's
-        down payment lines (and section), repriced, added or removed."""
-        for invoice, order, deductions in self._iter_down_payment_deductions(invoices):
-            currency = order.currency_id
-            lines = invoice.invoice_line_ids.filtered(
-                lambda line, order=order: (
-                    line.is_downpayment
-                    and line.display_type == "product"
-                    and line.sale_line_ids.order_id == order
-                )
+        down payment lines (and section), repriced, added or removed. The
+        invoices' taxes and terms are synchronised once for all of them, as
+        stock's write of several invoices does (a write each would make its
+        own, and drop the whole cache)."""
+        container = {"records": invoices}
+        with (
+            invoices._check_balanced(container),
+            invoices._sync_dynamic_lines(container),
+        ):
+            for invoice, order, deductions in self._iter_down_payment_deductions(
+                invoices
+            ):
+                commands = order._get_deduction_commands(invoice, deductions)
+                if commands:
+                    invoice.write({"invoice_line_ids": commands})
+
+    def _get_deduction_commands(self, invoice, deductions):
+        """The commands of INVOICE's lines that make it deduct DEDUCTIONS
+        ({down payment line: untaxed amount}) of this order."""
+        self.ensure_one()
+        currency = self.currency_id
+        lines = invoice.invoice_line_ids.filtered(
+            lambda line: (
+                line.is_downpayment
+                and line.display_type == "product"
+                and line.sale_line_ids.order_id == self
             )
-            commands = []
-            for line in lines:
-                sale_line = line.sale_line_ids[:1]
-                amount = deductions.pop(sale_line, 0.0)
-                if currency.is_zero(amount):
-                    commands.append(Command.delete(line.id))
-                elif currency.compare_amounts(-line.price_subtotal, amount):
-                    commands.append(
-                        Command.update(
-                            line.id, sale_line._prepare_deduction_amount(amount)
-                        )
-                    )
-            if deductions:  # left out by stock (nothing to invoice at its precision)
-                sequence = max(invoice.invoice_line_ids.mapped("sequence"), default=0)
-                if not lines:
-                    sequence += 1
-                    section = order.with_context(
-                        lang=order.partner_invoice_id.lang
-                    )._prepare_down_payment_section_line(sequence=sequence)
-                    commands.append(Command.create(section))
-                for sale_line, amount in deductions.items():
-                    sequence += 1
-                    values = sale_line._prepare_invoice_line(sequence=sequence)
-                    values.update(sale_line._prepare_deduction_amount(amount))
-                    commands.append(Command.create(values))
-            deleted = {command[1] for command in commands if command[0] == 2}
-            commands += [
-                Command.delete(section.id)
-                for section in invoice._get_down_payment_sections(deleted)
-            ]
-            if commands:
-                invoice.write({"invoice_line_ids": commands})
+        )
+        commands = []
+        for line in lines:
+            sale_line = line.sale_line_ids[:1]
+            amount = deductions.pop(sale_line, 0.0)
+            if currency.is_zero(amount):
+                commands.append(Command.delete(line.id))
+            elif currency.compare_amounts(-line.price_subtotal, amount):
+                commands.append(
+                    Command.update(line.id, sale_line._prepare_deduction_amount(amount))
+                )
+        if deductions:  # left out by stock (nothing to invoice at its precision)
+            sequence = max(invoice.invoice_line_ids.mapped("sequence"), default=0)
+            if not lines:
+                sequence += 1
+                section = self.with_context(
+                    lang=self.partner_invoice_id.lang
+                )._prepare_down_payment_section_line(sequence=sequence)
+                commands.append(Command.create(section))
+            for sale_line, amount in deductions.items():
+                sequence += 1
+                values = sale_line._prepare_invoice_line(sequence=sequence)
+                values.update(sale_line._prepare_deduction_amount(amount))
+                commands.append(Command.create(values))
+        deleted = {command[1] for command in commands if command[0] == 2}
+        return commands + [
+            Command.delete(section.id)
+            for section in invoice._get_down_payment_sections(deleted)
+        ]
 
     def _get_down_payment_deductions(self, billed, excluding=None):
         """{down payment line: untaxed amount} that an invoice billing

@@ -1,13 +1,17 @@
+import logging
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tests import tagged
+from odoo.tests import tagged, warmup
 
 from odoo.addons.psi_sale.factory import service_product
 
 from .common import PsiCommon
+
+_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -169,6 +173,35 @@ class TestInvoicing(PsiCommon):
         self.assertEqual(last.amount_untaxed, 9000 - 2000)
         last.action_post()
         self.assertEqual(order.downpayment_amount_to_deduct, 0)
+
+    def test_capped_deduction_of_prices_taxes_included(self):
+        """Prices with their VAT included (1,200, 1,000 untaxed): the invoice
+        of 2.75 units deducts 2,750 of the 3,000 untaxed down payment, never
+        a credit note; the last one the 250 left."""
+        vat_included = self.env["account.tax"].create(
+            {
+                "name": "TVA 20 % TTC",
+                "amount": 20,
+                "type_tax_use": "sale",
+                "price_include_override": "tax_included",
+            }
+        )
+        product = self._delivered_by_hand("Mission TTC", vat_included)
+        product.list_price = 1200
+        self.env.company.down_payment_deduction = "capped"
+        order = self._order((product, 10))
+        self.assertEqual(order.amount_untaxed, 10000)
+        self.assertEqual(self._posted_down_payment(order).amount_untaxed, 3000)
+        self._deliver(order, 2.75)
+        first = self._invoice(order, "lines_deduct")
+        self.assertEqual(first.move_type, "out_invoice")
+        self.assertEqual(self._deducted(first), 2750)
+        self.assertEqual(first.amount_total, 0)
+        first.action_post()
+        self._deliver(order, 10)
+        last = self._invoice(order, "lines_deduct")
+        self.assertEqual(self._deducted(last), 250)
+        self.assertEqual(last.amount_untaxed, 7250 - 250)
 
     def test_full_deduction_is_stock_odoo(self):
         _order, invoice = self._deducting_invoice("full", 1)
@@ -422,3 +455,75 @@ class TestInvoicing(PsiCommon):
                     self._invoice(order.with_context(lang="en_US"), mode, **values)
                 self.assertIn(message, str(error.exception))
                 self.assertEqual(counts(), before)
+
+
+@tagged("post_install", "-at_install")
+class TestInvoicingQueries(PsiCommon):
+    """Deducting down payments gradually costs a constant number of queries
+    over invoicing the same lines, whatever the number of orders."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.down_payment_deduction = "capped"
+        vat = cls.env["account.tax"].create(
+            {"name": "TVA 20 %", "amount": 20, "type_tax_use": "sale"}
+        )
+        product = service_product(
+            cls.env, "Jour de conseil taxé", 600, taxes_id=[Command.set(vat.ids)]
+        )
+        customers = cls.env["res.partner"].create(
+            [{"name": f"Client {number}"} for number in range(3)]
+        )
+        cls.orders = cls.env["sale.order"].concat(
+            *(
+                cls._order(*[(product, 10)] * 5, partner=customer, confirm=False)
+                for customer in customers
+            )
+        )
+        cls.orders.action_confirm()
+        for order in cls.orders:
+            cls._down_payment(order, 30)  # 9,000 untaxed each
+        # a first invoice of 5 days each deducted 3,000 of it
+        cls._log(cls.orders.order_line, (cls.employee_1, 7))
+        cls._invoices(cls.orders).action_post()
+        cls._log(cls.orders.order_line, (cls.employee_2, 7))
+
+    @classmethod
+    def _invoices(cls, orders, mode="lines_deduct"):
+        wizard = (
+            cls.env["sale.advance.payment.inv"]
+            .with_context(active_model="sale.order", active_ids=orders.ids)
+            .create({"invoice_mode": mode})
+        )
+        wizard.create_invoices()
+        return orders.invoice_ids.filtered(lambda move: move.state == "draft")
+
+    def _queries(self, orders, mode):
+        """The queries of invoicing ORDERS in MODE, undone."""
+        with self.env.cr.savepoint() as savepoint:
+            self.env.invalidate_all()
+            self.env.flush_all()
+            before = self.cr.sql_log_count
+            self._invoices(orders, mode)
+            self.env.flush_all()
+            savepoint.rollback()
+        self.env.invalidate_all()
+        return self.cr.sql_log_count - before
+
+    @warmup
+    def test_deducting_on_2_orders_costs_at_most_70_queries_over_the_lines(self):
+        """Their down payment lines are made at 0 and get their amount in one
+        synchronisation of the two invoices (138 queries over the lines, and
+        107 for the second order, when each invoice was rewritten twice)."""
+        orders = self.orders[1:]
+        lines = self._queries(orders, "lines")
+        one = self._queries(self.orders[:1], "lines_deduct")
+        _logger.info("invoicing 2 orders: %s queries, 1 order deducted: %s", lines, one)
+        self.env.flush_all()
+        with self.assertQueryCount(min(lines + 70, one + 45)):
+            invoices = self._invoices(orders)
+        self.assertEqual(invoices.mapped("amount_untaxed"), [0.0, 0.0])
+        for invoice in invoices:  # 5 days of the 6,000 left of 9,000
+            lines = invoice.invoice_line_ids.filtered("is_downpayment")
+            self.assertEqual(sum(lines.mapped("price_subtotal")), -3000)

@@ -117,23 +117,40 @@ class TestOrderEnd(PsiCommon):
         self._log(line, (self.employee_1, 7))
         self.assertEqual(len(self._upsell_activities(order)), 2)
 
-    def test_overrun_activities_cost_no_query_per_line(self):
-        """Ten lines going over their quantity at once get their ten
-        activities in the queries that one line costs (their salesperson
-        here is the current user: an activity for another user notifies them,
-        one message each)."""
+    def _overrun_activities_at_the_cost_of_one(self, orders):
+        """Log 10 hours on each line of ORDERS (of 1 day each) in the queries
+        that logging them on one such order costs: their upsell activities."""
         one = self._order((self.product_consulting, 1))
-        ten = self._order(*[(self.product_consulting, 1)] * 10)
         self.env.flush_all()
         before = self.cr.sql_log_count
         self._log(one.order_line, (self.employee_1, 10))
         self.assertEqual(len(self._upsell_activities(one)), 1)
         with self.assertQueryCount(self.cr.sql_log_count - before):
-            self._log(ten.order_line, (self.employee_1, 10))
-            activities = self._upsell_activities(ten)
+            self._log(orders.order_line, (self.employee_1, 10))
+            return self._upsell_activities(orders)
+
+    def test_overrun_activities_cost_no_query_per_line(self):
+        """Ten lines going over their quantity at once get their ten
+        activities in the queries that one line costs (their salesperson
+        here is the current user: an activity for another user notifies them,
+        one message each)."""
+        ten = self._order(*[(self.product_consulting, 1)] * 10)
+        activities = self._overrun_activities_at_the_cost_of_one(ten)
         self.assertEqual(len(activities), 10)
         self.assertEqual(activities.user_id, self.env.user)
         self.assertIn(self.env.user.partner_id, ten.message_partner_ids)
+
+    def test_overrun_activities_of_5_orders_cost_the_queries_of_1(self):
+        """Time logged at once over the ordered quantity of five orders tells
+        their salesperson in one creation of activities (44 queries against
+        34 for one order when they were made order by order, as stock's
+        upsell step goes)."""
+        five = self.env["sale.order"].concat(
+            *(self._order((self.product_consulting, 1)) for _order in range(5))
+        )
+        activities = self._overrun_activities_at_the_cost_of_one(five)
+        self.assertEqual(len(activities), 5)
+        self.assertEqual(activities.mapped("res_id"), five.ids)
 
     def test_overrun_check_reads_no_timesheet_per_line(self):
         one, thousand = (

@@ -418,17 +418,10 @@ class SaleOrder(models.Model):
             lines._schedule_overrun_activities()
             lines.has_displayed_warning_upsell = True
 
-    def _get_prepaid_service_lines_to_upsell(self):
-        """Stock tells the salesperson when a prepaid service goes over its
-        threshold: lines invoiced on timesheets tell it too, when they go over
-        their ordered quantity."""
-        lines = super()._get_prepaid_service_lines_to_upsell()
-        return lines | self.order_line._filter_overrun_to_tell()
-
     def _create_upsell_activity(self):
-        """One activity per line over its ordered quantity, naming it (stock
-        schedules one per order, replacing the previous one). An order whose
-        lines told already gets no other."""
+        """One activity per prepaid service line over its threshold, naming
+        it (stock schedules one per order, replacing the previous one). An
+        order whose lines told already (_tell_overruns) gets no other."""
         # stock passes no lines: found again, before stock flags them as told
         lines = self.env["sale.order.line"]
         for order in self:

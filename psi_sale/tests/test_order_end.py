@@ -162,6 +162,7 @@ class TestOrderEnd(PsiCommon):
         def check(order):
             self.env.invalidate_all()
             self.assertTrue(order.order_line.qty_overrun)
+            self.assertFalse(order.order_line._filter_overrun_to_tell())
             self.assertFalse(order._get_prepaid_service_lines_to_upsell())
 
         check(one)  # warm-up

@@ -67,9 +67,10 @@ def pg_dir():
             if as_pg_user("test", "-w", PG_DIR, check=False):
                 os.rmdir(PG_DIR)
                 key = hashlib.sha1(ROOT.encode()).hexdigest()[:10]
-                os.makedirs(f"/var/tmp/psi_sale-pg-{key}", exist_ok=True)
-                shutil.chown(f"/var/tmp/psi_sale-pg-{key}", PG_OS_USER)
-                os.symlink(f"/var/tmp/psi_sale-pg-{key}", PG_DIR)
+                reachable = f"/var/tmp/psi_sale-pg-{key}"
+                os.makedirs(reachable, exist_ok=True)
+                shutil.chown(reachable, PG_OS_USER)
+                os.symlink(reachable, PG_DIR)
     return os.path.realpath(PG_DIR)
 
 

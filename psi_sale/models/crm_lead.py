@@ -1,6 +1,16 @@
+import logging
+import random
+import time
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
+from odoo.service.model import (
+    MAX_TRIES_ON_CONCURRENCY_FAILURE,
+    PG_CONCURRENCY_EXCEPTIONS_TO_RETRY,
+)
+
+_logger = logging.getLogger(__name__)
 
 
 class CrmLead(models.Model):
@@ -265,3 +275,49 @@ class CrmLead(models.Model):
                 product=product.display_name,
             )
         return False
+
+    # Won on order confirmation: the lead scoring after the commit ----------
+
+    def _pls_increment_frequencies(self, from_state=None, to_state=None):
+        """In an order confirmation (context key ``psi_scoring_after_commit``),
+        count this change in the lead scoring frequencies now, as stock does
+        before the leads are written, but write the counts after the commit,
+        in a short transaction of their own. The rows are shared by every win
+        of a team: written inside the confirmation, two confirmations at once
+        collide and Odoo replays the second one whole."""
+        if not self.env.context.get("psi_scoring_after_commit"):
+            return super()._pls_increment_frequencies(from_state, to_state)
+        target_state = from_state or to_state
+        frequencies = self._pls_prepare_update_frequency_table(
+            target_state=target_state
+        )[0]
+        if any(frequencies.values()):
+            step = 1 if to_state else -1
+            self.env.cr.postcommit.add(
+                lambda: self._pls_write_frequencies(frequencies, step, target_state)
+            )
+
+    def _pls_write_frequencies(self, frequencies, step, target_state):
+        """Add FREQUENCIES (times STEP) to the table in a new transaction,
+        retried on concurrent updates as Odoo retries a request."""
+        for attempt in range(1, MAX_TRIES_ON_CONCURRENCY_FAILURE + 1):
+            try:
+                with self.env.registry.cursor() as cr:
+                    leads = self.with_env(self.env(cr=cr)).exists()
+                    if not leads:  # deleted since
+                        return
+                    existing = leads._pls_prepare_update_frequency_table(
+                        target_state=target_state
+                    )[1]
+                    leads._pls_update_frequency_table(
+                        frequencies, step, existing_frequencies_by_team=existing
+                    )
+                return
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                time.sleep(random.uniform(0.0, 0.1 * attempt))
+        _logger.warning(
+            "Lead scoring: leads %s not counted after %s concurrent updates; "
+            "the CRM settings' Update Probabilities rebuilds the counts.",
+            self.ids,
+            MAX_TRIES_ON_CONCURRENCY_FAILURE,
+        )

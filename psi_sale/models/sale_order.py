@@ -293,9 +293,10 @@ class SaleOrder(models.Model):
                 and order.company_id.opportunity_won_on_order_confirm
             )
         ).opportunity_id
+        # the lead scoring counts the wins after the commit (crm_lead.py)
         opportunities.filtered(
             lambda lead: lead.active and not lead.stage_id.is_won
-        ).action_set_won()
+        ).with_context(psi_scoring_after_commit=True).action_set_won()
 
     def _notify_opportunities_of_cancel(self):
         """Never un-win silently: note the cancellation on the opportunity, and

@@ -44,6 +44,49 @@ class TestOpportunityWon(PsiCommon):
         self.assertTrue(self.opportunity.stage_id.is_won)
         self.assertEqual(self.opportunity.probability, 100)
 
+    def test_confirming_counts_the_win_in_lead_scoring_after_the_commit(self):
+        """As stock Odoo counts a won opportunity, once the order is committed:
+        two confirmations at once do not collide on the shared counts."""
+
+        def counts():
+            rows = self.env["crm.lead.scoring.frequency"].search([])
+            return {
+                (row.variable, row.value, row.team_id.id): (
+                    row.won_count,
+                    row.lost_count,
+                )
+                for row in rows
+            }
+
+        def counted(earlier, later):
+            """The won and lost counts added between two counts()."""
+            added = {
+                key: tuple(
+                    round(new - old, 6)
+                    for old, new in zip(earlier.get(key, (0, 0)), now, strict=True)
+                )
+                for key, now in later.items()
+            }
+            return {key: pair for key, pair in added.items() if any(pair)}
+
+        self.env.cr.postcommit.clear()  # the confirmations of other tests
+        stage = {"stage_id": self.opportunity.stage_id.id}
+        twins = self.opportunity.copy(stage) | self.opportunity.copy(stage)
+        twins[0].action_set_won()  # the rows made as stock makes them
+        before = counts()
+        twins[1].action_set_won()
+        won_by_stock = counts()
+        self.assertTrue(counted(before, won_by_stock), "stock counts a win at once")
+        self._quotation().action_confirm()
+        self.assertTrue(self.opportunity.stage_id.is_won)
+        self.assertEqual(counts(), won_by_stock, "not inside the confirmation")
+        self.env.flush_all()
+        self.registry.enter_test_mode(self.env.cr)  # its cursor: this test's
+        self.addCleanup(self.registry.leave_test_mode)
+        self.env.cr.postcommit.run()  # what the commit runs
+        self.env.invalidate_all()  # written through another cursor
+        self.assertEqual(counted(won_by_stock, counts()), counted(before, won_by_stock))
+
     def test_confirming_does_not_win_when_the_company_says_no(self):
         self.company_a.opportunity_won_on_order_confirm = False
         self._quotation().action_confirm()

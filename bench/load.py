@@ -19,7 +19,7 @@ from bench import bench
 from tools import psi
 
 SIZES = {  # Locust users, spawned per second, time per side twice (ABBA); data
-    "quick": {"users": 10, "rate": 2, "time": "90s", "leads": 120, "orders": 20},
+    "quick": {"users": 10, "rate": 2, "time": "120s", "leads": 160, "orders": 20},
     "full": {"users": 50, "rate": 5, "time": "5m", "leads": 1000, "orders": 100},
 }
 WORK = os.path.join(psi.VAR, "load")

@@ -336,7 +336,17 @@ class TestPortalQueryBudget(HttpCase, PsiCommon):
         with self.assertQueryCount(stock_queries + 1):
             page = self.url_open(url)
         self.assertEqual(len(self._rows_of(page)), 40)
-        self.assertIn("Down payment", page.text)
+        # the down payment invoice first, told apart from the invoice
+        down_payment, invoice = self.order_50.invoice_ids.sorted("id")
+        self.assertEqual(self.order_50.downpayment_invoice_ids, down_payment)
+        labels = [
+            [" ".join(cell.text_content().split()) for cell in row.xpath("./td")]
+            for row in html.fromstring(page.text).xpath(
+                "//div[@id='psi_tracking_invoices']//tr"
+            )
+        ]
+        self.assertEqual([row[0] for row in labels], [down_payment.name, invoice.name])
+        self.assertNotEqual(labels[0][1], labels[1][1])
 
     @warmup
     def test_50_lines_cost_the_queries_of_5(self):

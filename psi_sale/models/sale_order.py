@@ -379,23 +379,27 @@ class SaleOrder(models.Model):
 
     @api.depends("order_line.is_downpayment", "order_line.invoice_lines.move_id")
     def _compute_downpayment_invoice_ids(self):
-        """Stock's ``account.move._is_downpayment()`` for the invoices of all
-        the orders' down payment lines at once: one query of their invoice
-        lines' order lines (stock reads all their lines, then those order
-        lines). Any other invoice of an order has a regular line of it."""
-        moves = self.order_line.filtered("is_downpayment").invoice_lines.move_id
-        regular = {
-            move
-            for move, line in self.env["account.move.line"]._read_group(
-                [("move_id", "in", moves.ids), ("sale_line_ids", "!=", False)],
-                ["move_id", "sale_line_ids"],
+        """Stock's ``account.move._is_downpayment()`` for all the orders'
+        invoices at once. Those of a regular order line are not; the others, in
+        one query of their lines' order lines (stock reads all their lines,
+        then those order lines), where another order's may be regular."""
+        down_payments = self.order_line.filtered("is_downpayment")
+        moves = down_payments.invoice_lines.move_id - (
+            self.order_line - down_payments
+        ).invoice_lines.move_id
+        if moves:
+            moves -= self.env["account.move"].concat(
+                *(
+                    move
+                    for move, line in self.env["account.move.line"]._read_group(
+                        [("move_id", "in", moves.ids), ("sale_line_ids", "!=", False)],
+                        ["move_id", "sale_line_ids"],
+                    )
+                    if not line.is_downpayment
+                )
             )
-            if not line.is_downpayment
-        }
         for order in self:
-            order.downpayment_invoice_ids = (
-                order.order_line.invoice_lines.move_id & moves
-            ).filtered(lambda move: move not in regular)
+            order.downpayment_invoice_ids = order.order_line.invoice_lines.move_id & moves
 
     def action_view_time_analysis(self):
         """Time spent on the order's lines, per line and per employee."""

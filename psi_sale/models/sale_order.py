@@ -384,9 +384,10 @@ class SaleOrder(models.Model):
         one query of their lines' order lines (stock reads all their lines,
         then those order lines), where another order's may be regular."""
         down_payments = self.order_line.filtered("is_downpayment")
-        moves = down_payments.invoice_lines.move_id - (
-            self.order_line - down_payments
-        ).invoice_lines.move_id
+        moves = (
+            down_payments.invoice_lines.move_id
+            - (self.order_line - down_payments).invoice_lines.move_id
+        )
         if moves:
             moves -= self.env["account.move"].concat(
                 *(
@@ -399,7 +400,9 @@ class SaleOrder(models.Model):
                 )
             )
         for order in self:
-            order.downpayment_invoice_ids = order.order_line.invoice_lines.move_id & moves
+            order.downpayment_invoice_ids = (
+                order.order_line.invoice_lines.move_id & moves
+            )
 
     def action_view_time_analysis(self):
         """Time spent on the order's lines, per line and per employee."""

@@ -112,6 +112,14 @@ class SaleOrder(models.Model):
         compute_sudo=True,
         help="Down payments invoiced and not deducted from a regular invoice yet.",
     )
+    downpayment_invoice_ids = fields.Many2many(
+        "account.move",
+        string="Down Payment Invoices",
+        compute="_compute_downpayment_invoice_ids",
+        compute_sudo=True,
+        help="Invoices and credit notes of the order's down payments, as Odoo "
+        "tells them: every line of theirs comes from a down payment line.",
+    )
     overrun_amount = fields.Monetary(
         string="Overrun",
         compute="_compute_overrun_amount",
@@ -350,7 +358,10 @@ class SaleOrder(models.Model):
                 regular.mapped("untaxed_amount_to_invoice")
             )
             order.downpayment_amount_invoiced = sum(
-                line._get_down_payment_balance().invoiced for line in downpayments
+                line._get_down_payment_balance(
+                    down_payments=order.downpayment_invoice_ids
+                ).invoiced
+                for line in downpayments
             )
             order.downpayment_amount_to_deduct = sum(
                 downpayments.mapped("untaxed_amount_invoiced")
@@ -365,6 +376,33 @@ class SaleOrder(models.Model):
                 / ordered
                 if ordered
                 else 0.0
+            )
+
+    @api.depends("order_line.is_downpayment", "order_line.invoice_lines.move_id")
+    def _compute_downpayment_invoice_ids(self):
+        """Stock's ``account.move._is_downpayment()`` for all the orders'
+        invoices at once. Those of a regular order line are not; the others, in
+        one query of their lines' order lines (stock reads all their lines,
+        then those order lines), where another order's may be regular."""
+        down_payments = self.order_line.filtered("is_downpayment")
+        moves = (
+            down_payments.invoice_lines.move_id
+            - (self.order_line - down_payments).invoice_lines.move_id
+        )
+        if moves:
+            moves -= self.env["account.move"].concat(
+                *(
+                    move
+                    for move, line in self.env["account.move.line"]._read_group(
+                        [("move_id", "in", moves.ids), ("sale_line_ids", "!=", False)],
+                        ["move_id", "sale_line_ids"],
+                    )
+                    if not line.is_downpayment
+                )
+            )
+        for order in self:
+            order.downpayment_invoice_ids = (
+                order.order_line.invoice_lines.move_id & moves
             )
 
     def action_view_time_analysis(self):

@@ -574,19 +574,24 @@ class SaleOrderLine(models.Model):
             )
         )
 
-    def _get_down_payment_balance(self, excluding=None):
+    def _get_down_payment_balance(self, excluding=None, down_payments=None):
         """The untaxed amount of the down payment invoices of this down payment
         line, and the part of it not deducted yet, credit notes counted. As in
         stock Odoo, an invoice counts from its draft on (a down payment to
         deduct, or a deduction, so that two drafts never deduct the same
-        amount), but those of ``excluding``."""
+        amount), but those of ``excluding``. ``down_payments``: its invoices
+        that are down payment invoices, when known already."""
         self.ensure_one()
         invoiced = deducted = 0.0
         for invoice_line in self._get_invoice_lines():
             move = invoice_line.move_id
             if move.state == "cancel" or (excluding and move in excluding):
                 continue
-            is_down_payment = move._is_downpayment()
+            is_down_payment = (
+                move in down_payments
+                if down_payments is not None
+                else move._is_downpayment()
+            )
             sign = -1 if move.move_type == "out_refund" else 1
             amount = sign * invoice_line.currency_id._convert(
                 invoice_line.price_subtotal,

@@ -317,6 +317,38 @@ class TestPortalQueryBudget(HttpCase, PsiCommon):
         return order
 
     @warmup
+    def test_tracking_costs_one_query_more_than_stock_page(self):
+        """The customer's page by its link, as the benchmark fetches it: the
+        Suivi section costs one query (the time spent per line); the down
+        payment invoices are told in one query, where stock's list of the
+        last invoices reads their payment transactions, which it replaces."""
+        url = self.order_50.get_portal_url()
+        self.url_open(url)  # stock's note "viewed by the customer", once a day
+        view = self.env.ref("psi_sale.sale_order_portal_content")
+        view.active = False
+        before = self.cr.sql_log_count
+        page = self.url_open(url)
+        stock_queries = self.cr.sql_log_count - before
+        self.assertFalse(self._rows_of(page))
+        self.assertIn('id="sale_invoices"', page.text)
+        view.active = True
+        self.url_open(url)  # the template compiled again
+        with self.assertQueryCount(stock_queries + 1):
+            page = self.url_open(url)
+        self.assertEqual(len(self._rows_of(page)), 40)
+        # the down payment invoice first, told apart from the invoice
+        down_payment, invoice = self.order_50.invoice_ids.sorted("id")
+        self.assertEqual(self.order_50.downpayment_invoice_ids, down_payment)
+        labels = [
+            [" ".join(cell.text_content().split()) for cell in row.xpath("./td")]
+            for row in html.fromstring(page.text).xpath(
+                "//div[@id='psi_tracking_invoices']//tr"
+            )
+        ]
+        self.assertEqual([row[0] for row in labels], [down_payment.name, invoice.name])
+        self.assertNotEqual(labels[0][1], labels[1][1])
+
+    @warmup
     def test_50_lines_cost_the_queries_of_5(self):
         # 5 and 50 lines, and the down payment's section and line
         self.assertEqual(len(self.order_5.order_line), 5 + 2)

@@ -31,6 +31,9 @@ class ProjectTask(models.Model):
         string="Stage Before the Order's Cancellation",
         copy=False,
         readonly=True,
+        # read when orders are cancelled or confirmed again only: not in each
+        # fetch of tasks (stock fetches them one by one as timesheets are logged)
+        prefetch=False,
         help="Set while the task is cancelled with its sales order: the stage it "
         "goes back to when the order is confirmed again.",
     )

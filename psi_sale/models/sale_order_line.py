@@ -194,6 +194,8 @@ class SaleOrderLine(models.Model):
                     additional_domain
                 )
             )
+        if not any(order.day_rounding in DAY_ROUNDING_STEPS for order in self.order_id):
+            return result  # no line to round: none checked one by one
         for line in self.filtered(
             lambda line: line.qty_delivered_method == "timesheet"
         ):
@@ -438,12 +440,17 @@ class SaleOrderLine(models.Model):
     def _filter_overrun_to_tell(self):
         """Lines on timesheets newly over their ordered quantity, whose
         salesperson has not been told yet (prepaid ones: see stock's
-        threshold, sale_timesheet)."""
+        threshold, sale_timesheet). The overrun of the lines not told yet
+        alone, without the fields' computation (their amounts) on every line
+        of the orders: the check runs at each recomputation of timesheets."""
+        precision = self.env["decimal.precision"].precision_get(
+            "Product Unit of Measure"
+        )
         return self.filtered(
             lambda line: (
                 not line.has_displayed_warning_upsell
                 and line.product_id.service_policy == "delivered_timesheet"
-                and line.qty_overrun
+                and line._get_overrun_quantity(precision)
             )
         )
 
@@ -522,6 +529,8 @@ class SaleOrderLine(models.Model):
     def _capped_quantities_left(self):
         """Lines of orders that invoice at most the ordered quantity, with
         that quantity not invoiced yet."""
+        if "cap" not in self.order_id.mapped("overrun_policy"):
+            return []  # no line checked one by one at each recomputation
         capped = self.filtered(
             lambda line: (
                 line.order_id.overrun_policy == "cap"

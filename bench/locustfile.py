@@ -9,6 +9,7 @@ import datetime
 import json
 import os
 import random
+import time
 
 from locust import HttpUser, between, events, task
 
@@ -18,11 +19,13 @@ SEGMENT = int(os.environ["LOAD_SEGMENT"])  # load.py runs each side twice
 LEADS = DATA["leads"][SEGMENT::2]  # each converted once
 SAMPLES = []
 START = datetime.date(2026, 1, 5)
+STEP = "step"  # a request timed with the next ones as one sample
 
 
 @events.request.add_listener
 def record(name, response_time, exception, **_kwargs):
-    SAMPLES.append([name, response_time, str(exception) if exception else None])
+    if name != STEP:
+        SAMPLES.append([name, response_time, str(exception) if exception else None])
 
 
 @events.quitting.add_listener
@@ -33,11 +36,15 @@ def save(**_kwargs):
 
 
 class OdooUser(HttpUser):
-    """An internal user: logged in once, then JSON-RPC calls of methods."""
+    """An internal user: logged in, then JSON-RPC calls of methods."""
 
     abstract = True
 
     def on_start(self):
+        self.login()
+
+    def login(self):
+        self.client.cookies.clear()  # a new session
         self.post("login", "/web/session/authenticate", DATA["login"])
 
     def post(self, kind, path, params):
@@ -55,19 +62,26 @@ class OdooUser(HttpUser):
 
 
 class Consultant(OdooUser):
-    """Logs time on a task of the orders."""
+    """Comes and goes: logs in, logs time on tasks of the orders two to four
+    times, and leaves."""
 
     weight = 6
     wait_time = between(2, 6)
 
+    def on_start(self):
+        pass  # logged in at each visit
+
     @task
-    def log_time(self):
-        task_id, project_id = random.choice(DATA["tasks"])
-        values = {"name": "Load", "task_id": task_id, "project_id": project_id}
-        values["employee_id"] = random.choice(DATA["employees"])
-        values["unit_amount"] = random.choice((0.5, 1.0, 2.0, 3.5))
-        values["date"] = str(START + datetime.timedelta(random.randrange(120)))
-        self.call("timesheet", "account.analytic.line", "create", values)
+    def visit(self):
+        self.login()
+        for _line in range(random.randint(2, 4)):
+            self.wait()
+            task_id, project_id = random.choice(DATA["tasks"])
+            values = {"name": "Load", "task_id": task_id, "project_id": project_id}
+            values["employee_id"] = random.choice(DATA["employees"])
+            values["unit_amount"] = random.choice((0.5, 1.0, 2.0, 3.5))
+            values["date"] = str(START + datetime.timedelta(random.randrange(120)))
+            self.call("timesheet", "account.analytic.line", "create", values)
 
 
 class Customer(HttpUser):
@@ -109,7 +123,25 @@ class Salesperson(OdooUser):
             "new quotation", "sale.order", "create", values, context=action["context"]
         )
         if order:
+            self.confirm(order, lead)
+
+    def confirm(self, order, lead):
+        """psi_sale's confirmation wins the opportunity; on stock the
+        salesperson clicks Won after it: both requests are one sample."""
+        if not DATA["won_by_hand"]:
             self.call("confirm order", "sale.order", "action_confirm", [order])
+            return
+        begin = time.perf_counter()
+        done = self.call(STEP, "sale.order", "action_confirm", [order])
+        done = done and self.call(STEP, "crm.lead", "action_set_won_rainbowman", [lead])
+        events.request.fire(
+            request_type="POST",
+            name="confirm order",
+            response_time=(time.perf_counter() - begin) * 1000,
+            response_length=0,
+            exception=None if done else RuntimeError("not confirmed and won"),
+            context={},
+        )
 
 
 class Accountant(OdooUser):
@@ -117,7 +149,7 @@ class Accountant(OdooUser):
     still being logged on them, and posts the invoices."""
 
     fixed_count = 1
-    wait_time = between(8, 15)
+    wait_time = between(4, 8)
 
     @task
     def invoice(self):

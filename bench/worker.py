@@ -379,6 +379,8 @@ def prepare(env, _argument):
         "invoice_mode": {"invoice_mode": "lines_deduct"}
         if on_psi
         else {"advance_payment_method": "delivered", "deduct_down_payments": True},
+        # psi_sale's confirmation wins the opportunity; on stock, a click on Won
+        "won_by_hand": not on_psi,
         "company": env.company.id,
         "customer": orders[0].partner_id.id,
         "product": service_product(env, "Stateless", 100, taxes_id=False).id,

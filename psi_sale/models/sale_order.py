@@ -358,7 +358,10 @@ class SaleOrder(models.Model):
                 regular.mapped("untaxed_amount_to_invoice")
             )
             order.downpayment_amount_invoiced = sum(
-                line._get_down_payment_balance().invoiced for line in downpayments
+                line._get_down_payment_balance(
+                    down_payments=order.downpayment_invoice_ids
+                ).invoiced
+                for line in downpayments
             )
             order.downpayment_amount_to_deduct = sum(
                 downpayments.mapped("untaxed_amount_invoiced")

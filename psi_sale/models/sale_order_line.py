@@ -583,19 +583,24 @@ class SaleOrderLine(models.Model):
             )
         )
 
-    def _get_down_payment_balance(self, excluding=None):
+    def _get_down_payment_balance(self, excluding=None, down_payments=None):
         """The untaxed amount of the down payment invoices of this down payment
         line, and the part of it not deducted yet, credit notes counted. As in
         stock Odoo, an invoice counts from its draft on (a down payment to
         deduct, or a deduction, so that two drafts never deduct the same
-        amount), but those of ``excluding``."""
+        amount), but those of ``excluding``. ``down_payments``: its invoices
+        that are down payment invoices, when known already."""
         self.ensure_one()
         invoiced = deducted = 0.0
-        down_payments = self.order_id.downpayment_invoice_ids
         for invoice_line in self._get_invoice_lines():
             move = invoice_line.move_id
             if move.state == "cancel" or (excluding and move in excluding):
                 continue
+            is_down_payment = (
+                move in down_payments
+                if down_payments is not None
+                else move._is_downpayment()
+            )
             sign = -1 if move.move_type == "out_refund" else 1
             amount = sign * invoice_line.currency_id._convert(
                 invoice_line.price_subtotal,
@@ -603,7 +608,7 @@ class SaleOrderLine(models.Model):
                 self.company_id,
                 move.invoice_date or fields.Date.today(),
             )
-            if move in down_payments:
+            if is_down_payment:
                 invoiced += amount
             else:
                 deducted -= amount

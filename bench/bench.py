@@ -35,7 +35,7 @@ TEMPLATES = [f"{PREFIX}tpl_{side}" for side in SIDES]
 HTTP_PORTS = (8120, 8121)
 SIZES = {
     "full": {"leads": 200, "orders": 100, "timesheets": 50000, "renders": 100},
-    "quick": {"leads": 20, "orders": 5, "timesheets": 1000, "renders": 5},
+    "quick": {"leads": 20, "orders": 5, "timesheets": 1000, "renders": 20},
 }
 ROUNDS = {"full": 5, "quick": 2}
 FLOWS = {

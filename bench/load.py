@@ -18,10 +18,12 @@ import requests
 from bench import bench
 from tools import psi
 
-SIZES = {  # Locust users, spawned per second, time per side twice (ABBA); data
-    "quick": {"users": 10, "rate": 2, "time": "120s", "leads": 160, "orders": 20},
-    "full": {"users": 50, "rate": 5, "time": "5m", "leads": 1000, "orders": 100},
+SIZES = {  # Locust users, spawned per second, time per side twice (ABBA) after
+    # a warm-up; data
+    "quick": dict(users=10, rate=2, time="120s", warmup="30s", leads=200, orders=20),
+    "full": dict(users=50, rate=5, time="5m", warmup="1m", leads=1000, orders=100),
 }
+WARMUP = 2  # the segment of a side's warm-up: its samples are not reported
 WORK = os.path.join(psi.VAR, "load")
 # odoo/service/model.py's retrying(): a transaction retried, or given up
 RETRY = re.compile(r" odoo\.service\.model: \w+, (\d+ tries left|maximum number)")
@@ -125,29 +127,35 @@ def start(runner, side):
 
 
 def run_locust(state, sizes, python, segment):
-    """Locust's users on STATE's server, for one segment of the run."""
-    bench.log(f"{state['dbname']}: {sizes['users']} users for {sizes['time']}")
+    """Locust's users on STATE's server, for one segment of the run (or its
+    warm-up, which every worker of the server needs: the first requests of a
+    kind in a worker fill Odoo's caches of that process)."""
+    duration = sizes["warmup" if segment == WARMUP else "time"]
+    bench.log(f"{state['dbname']}: {sizes['users']} users for {duration}")
     begin, prefix = time.monotonic(), state["prefix"]
     with open(f"{prefix}locust{segment}.log", "w", encoding="utf-8") as log_file:
         subprocess.run(
             [os.path.join(os.path.dirname(python), "locust"), "--headless"]
             + ["-f", os.path.join(bench.HERE, "locustfile.py"), "--only-summary"]
             + ["-u", str(sizes["users"]), "-r", str(sizes["rate"])]
-            + ["-t", sizes["time"], "--stop-timeout=60"]
+            + ["-t", duration, "--stop-timeout=60"]
             + [f"--host=http://127.0.0.1:{state['port']}"],
             env=dict(os.environ, LOAD=prefix, LOAD_SEGMENT=str(segment)),
             stdout=log_file,
             stderr=subprocess.STDOUT,
             check=False,
         )
-    state["seconds"] += time.monotonic() - begin
     with open(f"{prefix}samples{segment}.json", encoding="utf-8") as samples:
+        if segment == WARMUP:
+            state["warmup"] = json.load(samples)
+            return
         state["samples"] += json.load(samples)
+    state["seconds"] += time.monotonic() - begin
 
 
 def finish(runner, state):
     """The checks of STATE's database; on psi_sale's, with a second server."""
-    samples, dbname = state["samples"], state["dbname"]
+    samples, dbname = state["samples"] + state["warmup"], state["dbname"]
     logged = sum(kind == "timesheet" and not error for kind, _ms, error in samples)
     checks = odoo_step(runner, "check", dbname, logged)
     if state["side"] == "psi":
@@ -167,8 +175,9 @@ def report(results, sizes, minutes, quick):
     """bench/load.md and bench/load.png; whether accepted."""
     text = [f"# psi_sale against stock Odoo under load{' (quick)' * quick}\n"]
     text.append(
-        f"{sizes['users']} Locust users for {sizes['time']} twice per side (ABBA), on "
-        f"{sizes['orders']} orders; {os.cpu_count()} cores, load average "
+        f"{sizes['users']} Locust users for {sizes['time']} twice per side (ABBA), "
+        f"after a warm-up of {sizes['warmup']} not counted, on {sizes['orders']} "
+        f"orders; {os.cpu_count()} cores, load average "
         f"{bench.load_average()} at the end, {minutes:.0f} min in all.\n\n"
         "| request | side | requests | failures | p50 ms | p95 ms | p99 ms | per s |"
         "\n|---|---|---:|---:|---:|---:|---:|---:|"
@@ -239,6 +248,7 @@ def main():
             runner.build_templates()
             for side in bench.SIDES:
                 states[side] = start(runner, side)
+                run_locust(states[side], sizes, python, WARMUP)
             for segment, side in enumerate(bench.SIDES + bench.SIDES[::-1]):  # ABBA
                 run_locust(states[side], sizes, python, segment // 2)
             for state in states.values():

@@ -10,6 +10,7 @@ load.py (ARGUMENT: the timesheet lines its users logged). Each answer is a
 
 import datetime
 import gc
+import itertools
 import json
 import os
 import random
@@ -293,8 +294,8 @@ class Flows:
     def rendered_orders(self):
         """The orders to render, in turn as many times as the size renders
         (the quick size has 5 orders: one render each, 0.2 s, cannot tell 5 %)."""
-        orders = list(self.orders) * -(-self.sizes["renders"] // len(self.orders))
-        return orders[: self.sizes["renders"]]
+        in_turn = itertools.cycle(self.orders)
+        return list(itertools.islice(in_turn, self.sizes["renders"]))
 
     def report(self):
         orders = self.rendered_orders()

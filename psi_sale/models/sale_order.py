@@ -585,18 +585,25 @@ class SaleOrder(models.Model):
         down payment lines (and section), repriced, added or removed. The
         invoices' taxes and terms are synchronised once for all of them, as
         stock's write of several invoices does (a write each would make its
-        own, and drop the whole cache)."""
+        own, and drop the whole cache); not at all when stock's lines already
+        deduct the right amounts (the synchronisation costs as much as when
+        something changed)."""
+        writes = [
+            (invoice, commands)
+            for invoice, order, deductions in self._iter_down_payment_deductions(
+                invoices
+            )
+            if (commands := order._get_deduction_commands(invoice, deductions))
+        ]
+        if not writes:
+            return
         container = {"records": invoices}
         with (
             invoices._check_balanced(container),
             invoices._sync_dynamic_lines(container),
         ):
-            for invoice, order, deductions in self._iter_down_payment_deductions(
-                invoices
-            ):
-                commands = order._get_deduction_commands(invoice, deductions)
-                if commands:
-                    invoice.write({"invoice_line_ids": commands})
+            for invoice, commands in writes:
+                invoice.write({"invoice_line_ids": commands})
 
     def _get_deduction_commands(self, invoice, deductions):
         """The commands of INVOICE's lines that make it deduct DEDUCTIONS

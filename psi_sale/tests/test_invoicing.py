@@ -1,4 +1,5 @@
 import logging
+from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 
@@ -527,3 +528,22 @@ class TestInvoicingQueries(PsiCommon):
         for invoice in invoices:  # 5 days of the 6,000 left of 9,000
             lines = invoice.invoice_line_ids.filtered("is_downpayment")
             self.assertEqual(sum(lines.mapped("price_subtotal")), -3000)
+
+    @warmup
+    def test_deducting_all_that_is_left_costs_what_stock_does(self):
+        """When the policy deducts all that is left, as stock's down payment
+        lines do (15 days billed, the 6,000 left of 9,000 deducted), the
+        invoices cost stock's queries (the `full` policy), and are not
+        synchronised again (their taxes and terms, in Python)."""
+        self._log(self.orders.order_line, (self.employee_1, 7), (self.employee_2, 7))
+        orders = self.orders[1:]
+        self.env.company.down_payment_deduction = "full"
+        stock = self._queries(orders, "lines_deduct")
+        self.env.company.down_payment_deduction = "capped"
+        self.env.flush_all()
+        with self.assertQueryCount(stock):
+            invoices = self._invoices(orders)
+        self.assertEqual(invoices.mapped("amount_untaxed"), [3000.0, 3000.0])
+        with patch.object(type(invoices), "_sync_dynamic_lines") as sync:
+            orders._set_down_payment_deductions(invoices)
+        sync.assert_not_called()

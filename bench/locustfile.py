@@ -150,7 +150,7 @@ class Accountant(OdooUser):
     still being logged on them, and posts the invoices."""
 
     fixed_count = 1
-    wait_time = between(4, 8)
+    wait_time = between(2, 4)
 
     @task
     def invoice(self):

@@ -34,6 +34,7 @@ TIMESHEET_BATCH = 1000
 # a request of the portal page in the server's log, with its query count
 PORTAL_LOG = re.compile(r'"GET /my/orders/\S+ HTTP/1.1" 200 - (\d+) ')
 REF = "BENCH"  # client reference of the generated orders
+DELIVERED = 0.4  # share of each line delivered before the load (down payment: 30 %)
 
 
 def main(command, dbname, argument, *odoo_args):
@@ -362,7 +363,8 @@ def flow_result(seconds, cpu, queries, records, batches):
 
 
 def prepare(env, _argument):
-    """Confirm the orders, a 30 % down payment on each; what the users need."""
+    """Confirm the orders, a 30 % down payment on each, 40 % of each line
+    delivered; what the users need."""
     from odoo.addons.psi_sale.factory import service_product
 
     orders = env["sale.order"].search([("client_order_ref", "=", REF)])
@@ -372,14 +374,30 @@ def prepare(env, _argument):
         payment = {"advance_payment_method": "percentage", "amount": 30}
         wizard.with_context(active_ids=order.ids).create(payment).create_invoices()
     orders.invoice_ids.action_post()
+    employees = env["hr.employee"].search([], order="id")
+    tasks = orders.order_line.task_id.sorted("id")
+    env["account.analytic.line"].create(  # what is delivered exceeds the down
+        # payment, so that stock's first invoices are invoices, not credit notes
+        [
+            {
+                "name": "Before",
+                "task_id": task.id,
+                "project_id": task.project_id.id,
+                "employee_id": employees[index % len(employees)].id,
+                "unit_amount": task.sale_line_id.product_uom_qty * DELIVERED,
+                "date": "2026-01-02",
+            }
+            for index, task in enumerate(tasks)
+        ]
+    )
     leads = env["crm.lead"].search([("type", "=", "lead")], order="id")
     on_psi = is_psi(env)
     lines = {} if on_psi else offer_lines(leads)
     data = {
         "login": {"db": env.cr.dbname, "login": "admin", "password": "admin"},
         "orders": orders.ids,
-        "tasks": [[task.id, task.project_id.id] for task in orders.order_line.task_id],
-        "employees": env["hr.employee"].search([]).ids,
+        "tasks": [[task.id, task.project_id.id] for task in tasks],
+        "employees": employees.ids,
         "portal": [order.get_portal_url() for order in orders],
         "leads": [[lead.id, lead.partner_id.id, lines.get(lead.id)] for lead in leads],
         # psi_sale's "Lignes facturables (acomptes déduits)", stock's equivalent

@@ -35,9 +35,9 @@ TEMPLATES = [f"{PREFIX}tpl_{side}" for side in SIDES]
 HTTP_PORTS = (8120, 8121)
 SIZES = {
     "full": {"leads": 200, "orders": 100, "timesheets": 50000, "renders": 100},
-    "quick": {"leads": 20, "orders": 5, "timesheets": 1000, "renders": 20},
+    "quick": {"leads": 40, "orders": 5, "timesheets": 1000, "renders": 20},
 }
-ROUNDS = {"full": 5, "quick": 2}
+ROUNDS = {"full": 5, "quick": 4}
 FLOWS = {
     "leads": "1. leads to opportunities, and their quotations",
     "confirm": "2. confirm orders (projects, tasks)",

@@ -205,7 +205,7 @@ class Flows:
         leads = self.env["crm.lead"].search([("type", "=", "lead")], order="id")
         lines = {} if is_psi(self.env) else offer_lines(leads)
 
-        def run():
+        def run(leads=leads):
             for partner, group in leads.grouped("partner_id").items():
                 group.convert_opportunity(partner)
             for lead in leads:
@@ -213,6 +213,12 @@ class Flows:
                 values = {"order_line": lines[lead.id]} if lead.id in lines else {}
                 self.env["sale.order"].with_context(**context).create(values)
 
+        # the first quotation of a process fills its caches, once per server,
+        # not per lead: one made before the timing, and undone
+        with self.env.cr.savepoint() as savepoint:
+            run(leads[:1])
+            self.env.flush_all()
+            savepoint.rollback()
         result = self.measure(run, len(leads), len(leads))
         quotations = self.env["sale.order"].search(
             [("opportunity_id", "in", leads.ids)]

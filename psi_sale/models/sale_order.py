@@ -816,27 +816,37 @@ class SaleOrder(models.Model):
             ["name"],
         )
 
-    def _get_portal_tracking_rows(self):
-        """For each tracked line, a dict of the line and its quantities (ordered,
-        delivered, invoiced, remaining, overrun) formatted as res.lang.format()
-        does in the reader's language, its grouping read once (a QWeb widget or
-        a format() call per number would cost the page more than all the
-        rest), the time logged as hours:minutes, and the delivered percentage.
-        The quantities come from the stored ones, without the computation of
-        the cockpit's fields (their cost per line is the page's largest)."""
+    def _get_portal_tracking(self):
+        """The figures of the tracking section, formatted as res.lang.format()
+        and the monetary widget do in the reader's language, its grouping read
+        once (a QWeb field or widget per number costs the language and its
+        grouping again: more than all the rest of the section):
+
+        - ``rows``: for each tracked line, the line and its quantities
+          (ordered, delivered, invoiced, remaining, overrun), the time logged
+          as hours:minutes and the delivered percentage, from the stored
+          quantities, without the computation of the cockpit's fields (their
+          cost per line is the page's largest);
+        - ``amounts``: the untaxed amounts (ordered, delivered, invoiced, down
+          payments invoiced and to deduct);
+        - ``invoices``: the posted invoices by date, with their total and
+          whether they are down payments."""
         self.ensure_one()
-        lang = get_lang(self.env)
-        grouping = ast.literal_eval(lang.grouping)
+        number = self._get_portal_number_format()
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
 
-        # no separator within the first group (most quantities): no intersperse()
-        first_group = grouping[0] if grouping and grouping[0] > 0 else 0
-
         def quantity(value):
-            integer, _point, decimals = f"{value:.{digits}f}".partition(".")
-            if first_group and len(integer) > first_group:
-                integer = intersperse(integer, grouping, lang.thousands_sep or "")[0]
-            return f"{integer}{lang.decimal_point}{decimals}" if decimals else integer
+            return number(value, digits)
+
+        def amount(value, currency=self.currency_id):
+            text = number(currency.round(value), currency.decimal_places)
+            # the monetary widget's spaces and sign
+            text = text.replace(" ", "\N{NO-BREAK SPACE}").replace(
+                "-", "-\N{ZERO WIDTH NO-BREAK SPACE}"
+            )
+            if currency.position == "before":
+                return f"{currency.symbol or ''}\N{NO-BREAK SPACE}{text}"
+            return f"{text}\N{NO-BREAK SPACE}{currency.symbol or ''}"
 
         def hours(value):
             minutes = round(value * 60)
@@ -861,4 +871,40 @@ class SaleOrder(models.Model):
                     "percentage": round(line._get_delivered_percentage()),
                 }
             )
-        return rows
+        amounts = {
+            name: amount(self[field])
+            for name, field in (
+                ("ordered", "amount_untaxed"),
+                ("delivered", "untaxed_amount_delivered"),
+                ("invoiced", "untaxed_amount_invoiced"),
+                ("down_payments_invoiced", "downpayment_amount_invoiced"),
+                ("down_payments_to_deduct", "downpayment_amount_to_deduct"),
+            )
+        }
+        posted = self.invoice_ids.filtered(lambda move: move.state == "posted")
+        invoices = [
+            {
+                "invoice": invoice,
+                "is_down_payment": invoice in self.downpayment_invoice_ids,
+                "total": amount(invoice.amount_total, invoice.currency_id),
+            }
+            for invoice in posted.sorted(lambda move: (move.invoice_date, move.id))
+        ]
+        return {"rows": rows, "amounts": amounts, "invoices": invoices}
+
+    def _get_portal_number_format(self):
+        """A function formatting a number with DIGITS decimals as
+        res.lang.format() does in the reader's language, its grouping parsed
+        once."""
+        lang = get_lang(self.env)
+        grouping = ast.literal_eval(lang.grouping)
+        # no separator within the first group (most figures): no intersperse()
+        first_group = grouping[0] if grouping and grouping[0] > 0 else 0
+
+        def number(value, digits):
+            integer, _point, decimals = f"{value:.{digits}f}".partition(".")
+            if first_group and len(integer.lstrip("-")) > first_group:
+                integer = intersperse(integer, grouping, lang.thousands_sep or "")[0]
+            return f"{integer}{lang.decimal_point}{decimals}" if decimals else integer
+
+        return number

@@ -1,3 +1,5 @@
+from lxml import html
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -175,18 +177,59 @@ class TestOrderEnd(PsiCommon):
     def test_portal_shows_overrun_and_hours_without_amounts(self):
         order = self._order_of(self.product_consulting, 2, policy="cap")
         self._log(order.order_line, (self.employee_1, 9), (self.employee_2, 12))
-        [row] = order.with_context(lang="fr_FR")._get_portal_tracking_rows()
+        [row] = order.with_context(lang="fr_FR")._get_portal_tracking()["rows"]
         self.assertEqual(row["overrun"], "1,00")
         self.assertEqual(row["time_spent"], "21:00")
 
     def test_portal_groups_thousands_in_the_reader_language(self):
         order = self._order_of(self.product_consulting, 1500)
         self._log(order.order_line, (self.employee_1, 7))
-        [row] = order.with_context(lang="fr_FR")._get_portal_tracking_rows()
+        [row] = order.with_context(lang="fr_FR")._get_portal_tracking()["rows"]
         separator = self.env["res.lang"]._lang_get("fr_FR").thousands_sep
         self.assertEqual(row["ordered"], f"1{separator}500,00")
         self.assertEqual(row["remaining"], f"1{separator}499,00")
         self.assertEqual(row["delivered"], "1,00")
+
+    def test_portal_amounts_read_as_the_monetary_widget_writes_them(self):
+        order, down_payment, invoice = self._worked_example()
+        order.tracking_line_ids.price_unit = -180000
+        fields = {
+            "ordered": "amount_untaxed",
+            "delivered": "untaxed_amount_delivered",
+            "invoiced": "untaxed_amount_invoiced",
+            "down_payments_invoiced": "downpayment_amount_invoiced",
+            "down_payments_to_deduct": "downpayment_amount_to_deduct",
+        }
+        widget = self.env["ir.qweb.field.monetary"]
+        for lang, position in (("en_US", "before"), ("fr_FR", "after")):
+            order.currency_id.position = position
+            tracking = order.with_context(lang=lang)._get_portal_tracking()
+            options = {"display_currency": order.currency_id}
+            self.assertEqual(
+                tracking["amounts"],
+                {
+                    name: html.fromstring(
+                        widget.with_context(lang=lang).value_to_html(
+                            order[field], options
+                        )
+                    ).text_content()
+                    for name, field in fields.items()
+                },
+            )
+            self.assertEqual(
+                [
+                    (row["invoice"], row["is_down_payment"])
+                    for row in tracking["invoices"]
+                ],
+                [(down_payment, True), (invoice, False)],
+            )
+        # grouped in the reader's language, negative as the widget writes it
+        space = "\N{NO-BREAK SPACE}"
+        self.assertEqual(
+            tracking["amounts"]["ordered"],
+            f"-\N{ZERO WIDTH NO-BREAK SPACE}1{space}800{space}000,00"
+            f"{space}{order.currency_id.symbol}",
+        )
 
     # Closing an order ----------------------------------------------------------
 

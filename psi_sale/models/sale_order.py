@@ -4,7 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import float_compare, float_round, get_lang
+from odoo.tools import float_compare, float_round, format_date, get_lang
 
 from odoo.addons.base.models.res_lang import intersperse
 
@@ -829,8 +829,7 @@ class SaleOrder(models.Model):
           cost per line is the page's largest);
         - ``amounts``: the untaxed amounts (ordered, delivered, invoiced, down
           payments invoiced and to deduct);
-        - ``invoices``: the posted invoices by date, with their total and
-          whether they are down payments."""
+        - ``invoices``: the posted invoices (``_get_portal_invoices``)."""
         self.ensure_one()
         number = self._get_portal_number_format()
         digits = self.env["decimal.precision"].precision_get("Product Unit of Measure")
@@ -881,16 +880,35 @@ class SaleOrder(models.Model):
                 ("down_payments_to_deduct", "downpayment_amount_to_deduct"),
             )
         }
+        return {
+            "rows": rows,
+            "amounts": amounts,
+            "invoices": self._get_portal_invoices(amount),
+        }
+
+    def _get_portal_invoices(self, amount):
+        """The posted invoices by date, each a dict of the invoice, whether it
+        is a down payment, its type, date, total (formatted by AMOUNT) and
+        payment state, the labels read once for all (a QWeb field reads the
+        whole description of its field for each value)."""
+        moves = self.env["account.move"]
+        labels = {
+            name: dict(moves._fields[name]._description_selection(self.env))
+            for name in ("move_type", "payment_state")
+        }
         posted = self.invoice_ids.filtered(lambda move: move.state == "posted")
-        invoices = [
+        return [
             {
                 "invoice": invoice,
                 "is_down_payment": invoice in self.downpayment_invoice_ids,
+                "type": labels["move_type"][invoice.move_type],
+                "date": format_date(self.env, invoice.invoice_date),
                 "total": amount(invoice.amount_total, invoice.currency_id),
+                "payment_state": labels["payment_state"][invoice.payment_state],
+                "is_paid": invoice.payment_state in ("paid", "in_payment", "reversed"),
             }
             for invoice in posted.sorted(lambda move: (move.invoice_date, move.id))
         ]
-        return {"rows": rows, "amounts": amounts, "invoices": invoices}
 
     def _get_portal_number_format(self):
         """A function formatting a number with DIGITS decimals as

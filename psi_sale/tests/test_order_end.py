@@ -190,7 +190,7 @@ class TestOrderEnd(PsiCommon):
         self.assertEqual(row["remaining"], f"1{separator}499,00")
         self.assertEqual(row["delivered"], "1,00")
 
-    def test_portal_amounts_read_as_the_monetary_widget_writes_them(self):
+    def test_portal_figures_read_as_qweb_fields_write_them(self):
         order, down_payment, invoice = self._worked_example()
         order.tracking_line_ids.price_unit = -180000
         fields = {
@@ -223,6 +223,18 @@ class TestOrderEnd(PsiCommon):
                 ],
                 [(down_payment, True), (invoice, False)],
             )
+            for row in tracking["invoices"]:
+                for key, field, converter in (
+                    ("type", "move_type", "selection"),
+                    ("date", "invoice_date", "date"),
+                    ("payment_state", "payment_state", "selection"),
+                ):
+                    self.assertEqual(
+                        row[key],
+                        self.env[f"ir.qweb.field.{converter}"]
+                        .with_context(lang=lang)
+                        .record_to_html(row["invoice"], field, {}),
+                    )
         # grouped in the reader's language, negative as the widget writes it
         space = "\N{NO-BREAK SPACE}"
         self.assertEqual(

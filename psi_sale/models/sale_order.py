@@ -4,7 +4,13 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
-from odoo.tools import float_compare, float_round, format_date, get_lang
+from odoo.tools import (
+    float_compare,
+    float_round,
+    format_date,
+    format_duration,
+    get_lang,
+)
 
 from odoo.addons.base.models.res_lang import intersperse
 
@@ -838,18 +844,15 @@ class SaleOrder(models.Model):
             return number(value, digits)
 
         def amount(value, currency=self.currency_id):
+            """As odoo.tools.format_amount() writes it, which reads the language
+            and parses its grouping again for each amount (116 us against 16)."""
             text = number(currency.round(value), currency.decimal_places)
-            # the monetary widget's spaces and sign
             text = text.replace(" ", "\N{NO-BREAK SPACE}").replace(
                 "-", "-\N{ZERO WIDTH NO-BREAK SPACE}"
             )
             if currency.position == "before":
                 return f"{currency.symbol or ''}\N{NO-BREAK SPACE}{text}"
             return f"{text}\N{NO-BREAK SPACE}{currency.symbol or ''}"
-
-        def hours(value):
-            minutes = round(value * 60)
-            return f"{minutes // 60:02d}:{minutes % 60:02d}" if value else ""
 
         rows = []
         for line in self._regular_lines():
@@ -866,7 +869,9 @@ class SaleOrder(models.Model):
                     "remaining": quantity(remaining),
                     "is_beyond": remaining < 0,
                     "overrun": quantity(overrun) if overrun else "",
-                    "time_spent": hours(line.delivered_hours),
+                    "time_spent": format_duration(line.delivered_hours)
+                    if line.delivered_hours
+                    else "",
                     "percentage": round(line._get_delivered_percentage()),
                 }
             )

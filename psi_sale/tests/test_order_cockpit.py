@@ -132,6 +132,21 @@ class TestOrderCockpit(PsiCommon):
             ],
         )
 
+    def test_invoice_of_two_orders_is_not_a_down_payment_of_either(self):
+        """An invoice that deducts one order's down payment and bills another
+        order's lines is no down payment invoice, as stock tells it."""
+        deducting = self._order((self.product_consulting, 2))
+        down_payment = self._down_payment(deducting, 50)
+        billed = self._order((self.product_training, 1))
+        invoice = (deducting | billed)._create_invoices(final=True)
+        self.assertEqual(
+            invoice.invoice_line_ids.sale_line_ids.order_id.ids,
+            [deducting.id, billed.id],
+        )
+        self.assertFalse(invoice._is_downpayment())
+        self.assertEqual(deducting.downpayment_invoice_ids, down_payment)
+        self.assertFalse(billed.downpayment_invoice_ids)
+
     def test_two_employees_of_two_teams_logging_on_the_task_both_count(self):
         order = self._order((self.product_consulting, 10))
         line = order.order_line

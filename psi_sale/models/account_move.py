@@ -85,31 +85,25 @@ class AccountMove(models.Model):
             )
         return deducted
 
-    def _get_down_payment_sections(self, deleted_line_ids):
-        """The sections of this invoice whose lines are all down payment lines
-        among ``deleted_line_ids``: they would be left empty."""
-        self.ensure_one()
-        sections, block = [], None
-        for line in self.invoice_line_ids.sorted(lambda line: (line.sequence, line.id)):
-            if line.display_type == "line_section":
-                block = [line, []]
-                sections.append(block)
-            elif block:
-                block[1].append(line)
-        return [
-            section
-            for section, lines in sections
-            if lines
-            and all(
-                line.is_downpayment and line.id in deleted_line_ids for line in lines
-            )
-        ]
-
     # French invoices: legal mentions --------------------------------------------
 
     def _post(self, soft=True):
+        """Also close the orders whose closing invoice this is."""
         self._check_french_legal_mentions()
-        return super()._post(soft=soft)
+        posted = super()._post(soft=soft)
+        # the accountant who posts may not write on orders
+        posted.line_ids.sale_line_ids.order_id.sudo().filtered(
+            lambda order: order.closing_invoice_id in posted and not order.is_closed
+        )._set_closed()
+        return posted
+
+    def button_cancel(self):
+        """A cancelled closing invoice leaves its orders open."""
+        result = super().button_cancel()
+        self.line_ids.sale_line_ids.order_id.sudo().filtered(
+            lambda order: order.closing_invoice_id in self
+        ).closing_invoice_id = False
+        return result
 
     def _is_french_sale(self):
         """A customer invoice or credit note of a company under French law."""

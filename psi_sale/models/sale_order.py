@@ -1,9 +1,7 @@
 import ast
-from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Command
 from odoo.tools import (
     SQL,
     float_compare,
@@ -72,6 +70,17 @@ class SaleOrder(models.Model):
         tracking=True,
         help="Closed by a sales manager: its last invoice deducted every down "
         "payment left, and the order is locked.",
+    )
+    closing_invoice_id = fields.Many2one(
+        "account.move",
+        string="Closing Invoice",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The last invoice (or credit note) that closing the order made: "
+        "the order is closed when it is posted, and stays open if it is "
+        "cancelled or deleted.",
     )
 
     internal_note = fields.Html(
@@ -491,210 +500,88 @@ class SaleOrder(models.Model):
             lines._schedule_overrun_activities()
         return result
 
-    # Invoicing: down payments deducted gradually ------------------------------
+    # Invoicing: down payments deducted by the company's policy ---------------
 
     def _create_invoices(self, grouped=False, final=False, date=None):
-        invoices = super()._create_invoices(grouped=grouped, final=final, date=date)
-        if final:
-            self._set_down_payment_deductions(invoices)
-        return invoices
-
-    def _create_account_invoices(self, invoice_vals_list, final):
-        """Stock's down payment lines deduct all that is left. Those that
-        deduct another amount under the company's policy go out at 0 here, so
-        that stock's switch to a credit note and its rounding fix of the down
-        payments leave them alone, and get their amount once the invoices are
-        made (_set_down_payment_deductions). They are found from the values
-        where these give the untaxed amounts (no rewrite of the new invoices,
-        which costs their taxes' synchronisation and the whole cache), else
-        on the invoices made (taxes included in prices)."""
-        if final:
-            self._zero_down_payment_values(invoice_vals_list)
-        moves = super()._create_account_invoices(invoice_vals_list, final)
-        if final:
-            to_reprice = moves.env["account.move.line"]
-            for move, order, deductions in self._iter_down_payment_deductions(moves):
-                to_reprice |= move.invoice_line_ids.filtered(
-                    lambda line, order=order, deductions=deductions: (
-                        line.is_downpayment
-                        and line.display_type == "product"
-                        and line.sale_line_ids.order_id == order
-                        and not order.currency_id.is_zero(line.price_subtotal)
-                        and order.currency_id.compare_amounts(
-                            -line.price_subtotal,
-                            deductions.get(line.sale_line_ids[:1], 0.0),
-                        )
-                    )
-                )
-            to_reprice.write({"price_unit": 0.0})
-        return moves
-
-    def _zero_down_payment_values(self, invoice_vals_list):
-        """Set to 0 the price of the down payment lines, in the values of
-        customer invoices, that deduct another amount than stock's under the
-        policy, for orders whose invoiced lines bill quantity x net price
-        untaxed (no tax included in their prices)."""
-        sale_lines = self.env["sale.order.line"]
-        for invoice_vals in invoice_vals_list:
-            if invoice_vals.get("move_type", "out_invoice") != "out_invoice":
-                continue
-            lines = [
-                (sale_lines.browse(values["sale_line_ids"][0][1]), values)
-                for command, _id, values in invoice_vals.get("invoice_line_ids", [])
-                if command == Command.CREATE
-                and values.get("display_type") == "product"
-                and values.get("sale_line_ids")
-            ]
-            billed, taxes_included = defaultdict(float), set()
-            for sale_line, values in lines:
-                if any(sale_line.tax_id.mapped("price_include")):
-                    taxes_included.add(sale_line.order_id)
-                elif not sale_line.is_downpayment:
-                    billed[sale_line.order_id] += (
-                        values["quantity"]
-                        * values["price_unit"]
-                        * (1 - values.get("discount", 0.0) / 100)
-                    )
-            for order in taxes_included:
-                billed.pop(order, None)
-            for order, deductions in self._get_gradual_deductions(billed):
-                for sale_line, values in lines:
-                    if (
-                        sale_line.is_downpayment
-                        and sale_line.order_id == order
-                        and order.currency_id.compare_amounts(
-                            -values["quantity"] * values["price_unit"],
-                            deductions.get(sale_line, 0.0),
-                        )
-                    ):
-                        values["price_unit"] = 0.0
-
-    def _iter_down_payment_deductions(self, invoices):
-        """(invoice, order, {down payment line: untaxed amount}) for each
-        customer invoice and each of these orders that deducts its down
-        payments gradually and bills something on it."""
-        for invoice in invoices.filtered(lambda move: move.move_type == "out_invoice"):
-            billed = defaultdict(float)
-            for line in invoice.invoice_line_ids:
-                if line.display_type == "product" and not line.is_downpayment:
-                    for order in line.sale_line_ids.order_id:
-                        billed[order] += line.price_subtotal
-            for order, deductions in self._get_gradual_deductions(billed, invoice):
-                yield invoice, order, deductions
-
-    def _get_gradual_deductions(self, billed, excluding=None):
-        """(order, {down payment line: untaxed amount}) for each of these
-        orders in BILLED ({order: untaxed amount an invoice bills}) that
-        deducts its down payments gradually, by the company's policy (an
-        invoice of nothing but down payments gives them back, and a closed
-        order deducts all that is left, as in stock Odoo)."""
-        for order, amount in billed.items():
-            if (
-                order in self
-                and order.company_id.down_payment_deduction != "full"
-                and not order.is_closed
-            ):
-                yield order, order._get_down_payment_deductions(amount, excluding)
-
-    def _set_down_payment_deductions(self, invoices):
-        """Each invoice deducts the amounts of its orders' policy, on stock's
-        down payment lines (and section), repriced, added or removed. The
-        invoices' taxes and terms are synchronised once for all of them, as
-        stock's write of several invoices does (a write each would make its
-        own, and drop the whole cache); not at all when stock's lines already
-        deduct the right amounts (the synchronisation costs as much as when
-        something changed)."""
-        writes = [
-            (invoice, commands)
-            for invoice, order, deductions in self._iter_down_payment_deductions(
-                invoices
-            )
-            if (commands := order._get_deduction_commands(invoice, deductions))
-        ]
-        if not writes:
-            return
-        container = {"records": invoices}
-        with (
-            invoices._check_balanced(container),
-            invoices._sync_dynamic_lines(container),
-        ):
-            for invoice, commands in writes:
-                invoice.write({"invoice_line_ids": commands})
-
-    def _get_deduction_commands(self, invoice, deductions):
-        """The commands of INVOICE's lines that make it deduct DEDUCTIONS
-        ({down payment line: untaxed amount}) of this order."""
-        self.ensure_one()
-        currency = self.currency_id
-        lines = invoice.invoice_line_ids.filtered(
-            lambda line: (
-                line.is_downpayment
-                and line.display_type == "product"
-                and line.sale_line_ids.order_id == self
-            )
+        """With down payments deducted (``final``), each order's deductions are
+        computed once, before its invoice is made, and built into its values
+        (_get_invoiceable_lines, sale.order.line._prepare_invoice_line). An
+        invoice that deducts part of what is left of a down payment is made as
+        stock makes a regular one (final=False): stock's switch to a credit
+        note and its correction of the down payments' taxes are for the
+        invoice that deducts all that is left."""
+        if not final:
+            return super()._create_invoices(grouped=grouped, final=final, date=date)
+        # the closing's lines invoiced as ordered, if any (_close)
+        line_values, partial = (
+            dict(self.env.context.get("invoice_line_values", {})),
+            False,
         )
-        commands = []
-        for line in lines:
-            sale_line = line.sale_line_ids[:1]
-            amount = deductions.pop(sale_line, 0.0)
-            if currency.is_zero(amount):
-                commands.append(Command.delete(line.id))
-            elif currency.compare_amounts(-line.price_subtotal, amount):
-                commands.append(
-                    Command.update(line.id, sale_line._prepare_deduction_amount(amount))
+        for order in self:
+            for line, (amount, balance) in order._get_down_payment_deductions().items():
+                line_values[line.id] = line._prepare_deduction_values(amount, balance)
+                partial |= (
+                    order.currency_id.compare_amounts(amount, balance.to_deduct) < 0
                 )
-        if deductions:  # left out by stock (nothing to invoice at its precision)
-            sequence = max(invoice.invoice_line_ids.mapped("sequence"), default=0)
-            if not lines:
-                sequence += 1
-                section = self.with_context(
-                    lang=self.partner_invoice_id.lang
-                )._prepare_down_payment_section_line(sequence=sequence)
-                commands.append(Command.create(section))
-            for sale_line, amount in deductions.items():
-                sequence += 1
-                values = sale_line._prepare_invoice_line(sequence=sequence)
-                values.update(sale_line._prepare_deduction_amount(amount))
-                commands.append(Command.create(values))
-        deleted = {command[1] for command in commands if command[0] == 2}
-        return commands + [
-            Command.delete(section.id)
-            for section in invoice._get_down_payment_sections(deleted)
-        ]
+        moves = super(
+            SaleOrder, self.with_context(invoice_line_values=line_values)
+        )._create_invoices(grouped=grouped, final=not partial, date=date)
+        return moves.with_env(self.env)
 
-    def _get_down_payment_deductions(self, billed, excluding=None):
-        """{down payment line: untaxed amount} that an invoice billing
-        ``billed`` (untaxed) of this order deducts, by the company's policy:
-        never more than ``billed``; with ``proportional``, the down payments in
-        the share of the order invoiced so far, all that remains once the
-        order is fully invoiced. The invoices ``excluding`` are not counted
-        as deducting already."""
+    def _get_invoiceable_lines(self, final=False):
+        """With down payments deducted, the lines given their invoice line's
+        values before the invoice is made (sale.order.line.
+        _prepare_invoice_line): the down payment lines that deduct something,
+        and only them; the lines a closing invoices as ordered."""
+        line_values = self.env.context.get("invoice_line_values")
+        if line_values is None:
+            return super()._get_invoiceable_lines(final)
+        lines = super()._get_invoiceable_lines(final=True)
+        return lines.filtered(lambda line: not line.is_downpayment) | (
+            self.order_line.filtered(lambda line: line.id in line_values)
+        )
+
+    def _get_down_payment_deductions(self):
+        """{down payment line: (untaxed amount, its DownPaymentBalance)} that
+        this order's next invoice deducts, computed from its invoiceable lines
+        before it is made: all that is left under the ``full`` policy, by the
+        invoice that closes the order, and by an invoice that bills nothing else (a
+        credit note, as in stock Odoo); otherwise never more than the invoice bills and,
+        under ``proportional``, the down payments in the share of the order
+        invoiced with it, all that is left once every line is invoiced. The
+        amount is spread over the down payment lines in proportion to what is
+        left of each, the last one taking the rest: exact to the cent."""
         self.ensure_one()
         currency = self.currency_id
-        balances = {
-            line: line._get_down_payment_balance(excluding=excluding)
-            for line in self.order_line._filter_gradual_down_payments()
-        }
-        balances = {
-            line: balance
-            for line, balance in balances.items()
-            if currency.compare_amounts(balance.to_deduct, 0) > 0
-        }
-        to_deduct = sum(balance.to_deduct for balance in balances.values())
-        if not balances or currency.compare_amounts(billed, 0) <= 0:
+        balances = {}
+        for line in self.order_line.filtered("is_downpayment"):
+            balance = line._get_down_payment_balance()
+            if (
+                not line.display_type
+                and currency.compare_amounts(balance.to_deduct, 0) > 0
+            ):
+                balances[line] = balance
+        if not balances:
             return {}
-        amount = min(billed, to_deduct)
-        if (
-            self.company_id.down_payment_deduction == "proportional"
-            and not self._is_fully_invoiced()
-        ):
-            invoiced = sum(balance.invoiced for balance in balances.values())
-            share = (
-                min(1.0, self._get_regular_amount_invoiced() / self.amount_untaxed)
-                if self.amount_untaxed
-                else 1.0
-            )
-            amount = min(amount, max(0.0, invoiced * share - (invoiced - to_deduct)))
+        to_deduct = amount = sum(balance.to_deduct for balance in balances.values())
+        policy = self.company_id.down_payment_deduction
+        lines = self._get_invoiceable_lines(final=True).filtered(
+            lambda line: not line.display_type and not line.is_downpayment
+        )
+        if policy != "full" and not self.env.context.get("close_orders") and lines:
+            billed = sum(line._get_untaxed_amount_to_bill() for line in lines)
+            amount = min(max(billed, 0.0), to_deduct)
+            if policy == "proportional" and not self._is_fully_invoiced_with_this():
+                invoiced = sum(balance.invoiced for balance in balances.values())
+                after = self._get_regular_amount_invoiced() + billed
+                share = (
+                    min(1.0, after / self.amount_untaxed)
+                    if self.amount_untaxed
+                    else 1.0
+                )
+                amount = min(
+                    amount, max(0.0, invoiced * share - (invoiced - to_deduct))
+                )
         amount = currency.round(amount)
         deductions, rest = {}, amount
         for index, (line, balance) in enumerate(balances.items(), start=1):
@@ -705,7 +592,7 @@ class SaleOrder(models.Model):
             )
             rest -= part
             if not currency.is_zero(part):
-                deductions[line] = part
+                deductions[line] = (part, balance)
         return deductions
 
     def _get_regular_amount_invoiced(self):
@@ -720,15 +607,18 @@ class SaleOrder(models.Model):
                 amount += sign * invoice_line.price_subtotal
         return amount
 
-    def _is_fully_invoiced(self):
-        """Every line invoiced up to its ordered quantity."""
+    def _is_fully_invoiced_with_this(self):
+        """Every line invoiced up to its ordered quantity once its quantity to
+        invoice is."""
         self.ensure_one()
         precision = self.env["decimal.precision"].precision_get(
             "Product Unit of Measure"
         )
         return all(
             float_compare(
-                line.qty_invoiced, line.product_uom_qty, precision_digits=precision
+                line.qty_invoiced + line.qty_to_invoice,
+                line.product_uom_qty,
+                precision_digits=precision,
             )
             >= 0
             for line in self._regular_lines()
@@ -762,7 +652,8 @@ class SaleOrder(models.Model):
         return super().action_cancel()
 
     def action_close_order(self):
-        """What closing will invoice, shown before anything is done."""
+        """What closing will invoice, and leave, shown before anything is
+        done."""
         self._check_closable()
         return {
             "type": "ir.actions.act_window",
@@ -797,21 +688,62 @@ class SaleOrder(models.Model):
                         )[order.state],
                     )
                 )
+            if order.closing_invoice_id:
+                raise UserError(
+                    self.env._(
+                        "%(order)s is being closed: post its closing invoice "
+                        "%(invoice)s to close it, or cancel that invoice to "
+                        "close it again.",
+                        order=order.name,
+                        invoice=order.closing_invoice_id.display_name,
+                    )
+                )
 
-    def _close(self):
-        """Invoice what is left to invoice, deducting every down payment not
-        deducted yet (stock's final invoice: a credit note where they exceed
-        it), then lock the orders and close their open tasks."""
+    def _get_lines_left_by_closing(self):
+        """[(order line, quantity, untaxed amount)]: what the order's closing
+        would leave uninvoiced of the ordered quantities."""
+        self.ensure_one()
+        precision = self.env["decimal.precision"].precision_get(
+            "Product Unit of Measure"
+        )
+        left = []
+        for line in self._regular_lines():
+            quantity = line.product_uom_qty - line.qty_invoiced - line.qty_to_invoice
+            if float_compare(quantity, 0, precision_digits=precision) > 0:
+                amount = self.currency_id.round(quantity * line._get_untaxed_price())
+                left.append((line, quantity, amount))
+        return left
+
+    def _close(self, invoice_as_ordered=None):
+        """Invoice what is left to invoice, and the order lines
+        ``invoice_as_ordered`` up to their ordered quantity, deducting every
+        down payment not deducted yet (stock's final invoice: a credit note
+        where they exceed it). An order is closed when that invoice is
+        posted (account.move._post), at once when there is nothing to
+        invoice."""
         self._check_closable()
-        self.is_closed = True
         invoices = self.with_context(
-            raise_if_nothing_to_invoice=False
+            raise_if_nothing_to_invoice=False,
+            close_orders=True,
+            invoice_line_values={
+                line.id: {"quantity": line.product_uom_qty - line.qty_invoiced}
+                for line in invoice_as_ordered or ()
+            },
         )._create_invoices(final=True)
+        for order in self:
+            order.closing_invoice_id = invoices.filtered(
+                lambda move, order=order: order in move.line_ids.sale_line_ids.order_id
+            )[:1]
+        self.filtered(lambda order: not order.closing_invoice_id)._set_closed()
+        return invoices
+
+    def _set_closed(self):
+        """Closed: nothing more to invoice, locked, their open tasks done."""
+        self.is_closed = True
         self.action_lock()
         self.order_line._search_order_tasks([("is_closed", "=", False)]).write(
             {"state": "1_done"}
         )
-        return invoices
 
     # Portal -------------------------------------------------------------------
 

@@ -520,10 +520,14 @@ class SaleOrderLine(models.Model):
             lambda line: line.has_displayed_warning_upsell and not line.qty_overrun
         ).has_displayed_warning_upsell = False
 
-    @api.depends("order_id.overrun_policy")
+    @api.depends(
+        "order_id.overrun_policy", "order_id.is_closed", "invoice_lines.price_subtotal"
+    )
     def _compute_qty_to_invoice(self):
         result = super()._compute_qty_to_invoice()
         self._cap_qty_to_invoice()
+        self._set_down_payment_qty_to_invoice()
+        self.filtered("order_id.is_closed").qty_to_invoice = 0.0
         return result
 
     def _recompute_qty_to_invoice(self, start_date, end_date):
@@ -552,54 +556,59 @@ class SaleOrderLine(models.Model):
         for line, left in self._capped_quantities_left():
             line.qty_to_invoice = min(line.qty_to_invoice, left)
 
-    @api.depends("order_id.overrun_policy")
+    @api.depends("order_id.overrun_policy", "order_id.is_closed")
     def _compute_untaxed_amount_to_invoice(self):
+        """A closed order has nothing left to invoice."""
         result = super()._compute_untaxed_amount_to_invoice()
         for line, left in self._capped_quantities_left():
             line.untaxed_amount_to_invoice = min(
                 line.untaxed_amount_to_invoice,
                 line.currency_id.round(left * line._get_untaxed_price()),
             )
+        self.filtered("order_id.is_closed").untaxed_amount_to_invoice = 0.0
         return result
 
-    # Down payments deducted gradually -----------------------------------------
+    # Down payments deducted by the company's policy ---------------------------
 
     @api.depends("order_id.hours_per_day")
     def _compute_qty_invoiced(self):  # pylint: disable=missing-return
-        """Down payments deducted gradually: the share still to deduct."""
         # stock converts the invoiced quantities inline: no narrower hook
         for lines in by_day_length(self, lambda line: line.order_id.hours_per_day):
             super(SaleOrderLine, lines)._compute_qty_invoiced()
+
+    def _set_down_payment_qty_to_invoice(self):
+        """A down payment line is deducted by -1 x an amount at a time: it has
+        -1 to invoice while some of it is left to deduct (stock's -1 until its
+        one deduction), none otherwise."""
         # lines being created are invoiced nowhere (and reading their fields
         # would ask their defaults, line by line)
-        existing = self.filtered(lambda line: line._origin)
-        for line in existing._filter_gradual_down_payments():
-            balance = line._get_down_payment_balance()
-            if balance.invoiced:
-                line.qty_invoiced = balance.to_deduct / balance.invoiced
-
-    def _filter_gradual_down_payments(self):
-        """Down payment lines of companies that deduct them gradually."""
-        return self.filtered(
+        down_payments = self.filtered(
             lambda line: (
-                line.is_downpayment
+                line._origin
+                and line.is_downpayment
                 and not line.display_type
-                and line.company_id.down_payment_deduction != "full"
+                and line.state == "sale"
+                and line.invoice_lines
             )
         )
+        for line in down_payments:
+            left = line._get_down_payment_balance().to_deduct
+            line.qty_to_invoice = (
+                -1.0 if line.currency_id.compare_amounts(left, 0) > 0 else 0.0
+            )
 
-    def _get_down_payment_balance(self, excluding=None, down_payments=None):
+    def _get_down_payment_balance(self, down_payments=None):
         """The untaxed amount of the down payment invoices of this down payment
         line, and the part of it not deducted yet, credit notes counted. As in
         stock Odoo, an invoice counts from its draft on (a down payment to
         deduct, or a deduction, so that two drafts never deduct the same
-        amount), but those of ``excluding``. ``down_payments``: its invoices
-        that are down payment invoices, when known already."""
+        amount). ``down_payments``: its invoices that are down payment
+        invoices, when known already."""
         self.ensure_one()
         invoiced = deducted = 0.0
         for invoice_line in self._get_invoice_lines():
             move = invoice_line.move_id
-            if move.state == "cancel" or (excluding and move in excluding):
+            if move.state == "cancel":
                 continue
             is_down_payment = (
                 move in down_payments
@@ -619,11 +628,42 @@ class SaleOrderLine(models.Model):
                 deducted -= amount
         return DownPaymentBalance(invoiced, invoiced - deducted)
 
-    def _prepare_deduction_amount(self, amount):
-        """Values of an invoice line of this down payment line that deducts
-        ``amount`` untaxed: its unit price in proportion to the down payment
-        invoiced (tax included where the down payment's taxes are)."""
+    def _get_untaxed_amount_to_bill(self):
+        """The untaxed amount of this line's quantity to invoice, computed as
+        its invoice line computes it."""
         self.ensure_one()
-        invoiced = self._get_down_payment_balance().invoiced
-        price_unit = amount * self.price_unit / invoiced if invoiced else amount
-        return {"quantity": -1.0, "price_unit": self.currency_id.round(price_unit)}
+        base_line = self._prepare_base_line_for_taxes_computation(
+            quantity=self.qty_to_invoice
+        )
+        self.env["account.tax"]._add_tax_details_in_base_line(
+            base_line, self.company_id
+        )
+        return self.currency_id.round(
+            base_line["tax_details"]["total_excluded_currency"]
+        )
+
+    def _prepare_invoice_line(self, **optional_values):
+        """The values that sale.order._create_invoices computed for this line
+        before the invoice is made: a down payment's deduction, a closing's
+        quantity as ordered."""
+        values = super()._prepare_invoice_line(**optional_values)
+        values.update(self.env.context.get("invoice_line_values", {}).get(self.id, {}))
+        return values
+
+    def _prepare_deduction_values(self, amount, balance):
+        """Values of the invoice line of this down payment line that deducts
+        ``amount`` untaxed of its ``balance``: stock's own (-1 x the line's
+        price) when it deducts the whole down payment at once, else -1 x the
+        amount (taxes included where the down payment's prices include
+        them)."""
+        self.ensure_one()
+        if not self.currency_id.compare_amounts(amount, balance.invoiced):
+            return {}
+        return {
+            "quantity": -1.0,
+            "price_unit": self.currency_id.round(
+                amount * self.price_unit / balance.invoiced
+                if balance.invoiced
+                else amount
+            ),
+        }

@@ -301,7 +301,85 @@ class TestOrderEnd(PsiCommon):
         invoice = order.invoice_ids.filtered(lambda move: move.state == "draft")
         self.assertEqual(invoice.move_type, "out_invoice")
         self.assertEqual(invoice.amount_untaxed, 3600 - 1800)
+        invoice.action_post()
         self.assertTrue(order.locked)
+
+    def test_closing_lists_what_it_leaves_and_honours_the_choice(self):
+        """10 consulting days ordered, 5 delivered; an audit ordered and never
+        delivered. The wizard lists both before anything is done, with what
+        they leave; the audit invoiced as ordered, the 5 days left; the choice
+        noted on the order. Once closed, nothing is left to invoice."""
+        self.company_a.down_payment_deduction = "capped"
+        order = self._order(
+            (self.product_consulting, 10), (self.product_audit, 1), confirm=False
+        )
+        order.action_confirm()
+        consulting, audit = order.order_line
+        self._log(consulting, (self.employee_1, 35))
+        closing = self._closing(order)
+        self.assertRecordValues(
+            closing.line_ids,
+            [
+                {"sale_line_id": consulting.id, "quantity": 5, "amount": 3000},
+                {"sale_line_id": audit.id, "quantity": 1, "amount": 3000},
+            ],
+        )
+        self.assertEqual(closing.amount_to_invoice, 3000)
+        self.assertFalse(order.invoice_ids, "nothing done before the choice")
+        closing.line_ids[1].invoice_as_ordered = True
+        self.assertEqual(closing.amount_to_invoice, 6000)
+        closing.action_close()
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.amount_untaxed, 6000)
+        self.assertEqual(
+            [(line.sale_line_ids, line.quantity) for line in invoice.invoice_line_ids],
+            [(consulting, 5), (audit, 1)],
+        )
+        note = order.message_ids.filtered(
+            lambda message: "Jour de conseil" in message.body
+        )
+        self.assertIn("left uninvoiced", note.body)
+        self.assertIn("invoiced as ordered", note.body)
+        invoice.action_post()
+        self.assertTrue(order.is_closed)
+        self.assertRecordValues(
+            order.order_line,
+            [
+                {"qty_to_invoice": 0, "untaxed_amount_to_invoice": 0},
+                {"qty_to_invoice": 0, "untaxed_amount_to_invoice": 0},
+            ],
+        )
+        self.assertEqual(order.untaxed_amount_to_invoice, 0)
+        # the time logged afterwards is not to invoice either
+        self._log(consulting, (self.employee_2, 7))
+        self.assertEqual(consulting.qty_to_invoice, 0)
+
+    def test_order_is_closed_when_its_closing_invoice_is_posted(self):
+        """Until then the order is open, and says its closing is pending;
+        cancelling or deleting the draft leaves it open, to be closed again."""
+        order = self._order_of(self.product_consulting, 10)
+        self._down_payment(order, 30)
+        self._log(order.order_line, (self.employee_1, 42))
+        for undo in ("button_cancel", "unlink"):
+            with self.subTest(undo=undo):
+                self._closing(order).action_close()
+                draft = order.closing_invoice_id
+                self.assertEqual(draft.state, "draft")
+                self.assertRecordValues(order, [{"is_closed": False, "locked": False}])
+                self.assertEqual(order.untaxed_amount_to_invoice, 3600)
+                self.assertFalse(any(order.tasks_ids.mapped("is_closed")))
+                with self.assertRaisesRegex(UserError, draft.display_name):
+                    order.action_close_order()
+                getattr(draft, undo)()
+                self.assertFalse(order.closing_invoice_id)
+                self.assertEqual(order.downpayment_amount_to_deduct, 1800)
+        self._closing(order).action_close()
+        order.closing_invoice_id.action_post()
+        self.assertRecordValues(
+            order,
+            [{"is_closed": True, "locked": True, "downpayment_amount_to_deduct": 0}],
+        )
+        self.assertTrue(all(order.tasks_ids.mapped("is_closed")))
 
     def test_closing_with_nothing_left_only_locks(self):
         order = self._order_of(self.product_consulting, 1)

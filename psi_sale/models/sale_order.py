@@ -544,13 +544,13 @@ class SaleOrder(models.Model):
     def _get_down_payment_deductions(self):
         """{down payment line: (untaxed amount, its DownPaymentBalance)} that
         this order's next invoice deducts, computed from its invoiceable lines
-        before it is made: all that is left under the ``full`` policy, by the
-        invoice that closes the order, and by an invoice that bills nothing else (a
-        credit note, as in stock Odoo); otherwise never more than the invoice bills and,
-        under ``proportional``, the down payments in the share of the order
-        invoiced with it, all that is left once every line is invoiced. The
-        amount is spread over the down payment lines in proportion to what is
-        left of each, the last one taking the rest: exact to the cent."""
+        before it is made. All that is left under the ``full`` policy, by the
+        invoice that closes the order, and by an invoice that bills nothing
+        else (a credit note, as in stock Odoo); otherwise never more than the
+        invoice bills and, under ``proportional``, the down payments in the
+        share of the order invoiced with it, all that is left once every line
+        is invoiced. The amount is spread over the down payment lines in
+        proportion to what is left of each, the last one taking the rest."""
         self.ensure_one()
         currency = self.currency_id
         balances = {}

@@ -316,6 +316,21 @@ class TestFrenchFacturX(FacturXCommon):
                 },
             )
 
+    def test_days_delivered_by_hand_print_their_days_only(self):
+        """No timesheet behind them: no hours beside their days, on the
+        invoice as in its Factur-X."""
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "account.account_invoices", self.intermediate.ids
+        )[0]
+        days = " ".join(
+            etree.fromstring(html, etree.HTMLParser())
+            .xpath("//td[@name='td_quantity']")[0]
+            .itertext()
+        ).split()
+        self.assertEqual(days[0], "4,00")
+        self.assertNotIn(":", " ".join(days), "no hours that nobody logged")
+        self.assertNotIn(b"HUR", self._xml(self.intermediate))
+
     def test_order_and_customer_references(self):
         tree = etree.fromstring(self._xml(self.intermediate))
         agreement = "//ram:ApplicableHeaderTradeAgreement/"

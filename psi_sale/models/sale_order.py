@@ -227,6 +227,15 @@ class SaleOrder(models.Model):
             "psi_sale.mail_template_order_form", raise_if_not_found=False
         )
 
+    # Signature ----------------------------------------------------------------
+
+    def _is_order_form(self):
+        """Whether the customer's copy of this order is its order form ("bon
+        pour commande"): while a quotation, and once signed online (the form
+        it was signed on)."""
+        self.ensure_one()
+        return self.state in ("draft", "sent") or bool(self.signature)
+
     # Days and hours -----------------------------------------------------------
 
     @api.depends("partner_id", "company_id")

@@ -13,6 +13,7 @@ from . import test_quotation_from_opportunity
 from . import test_order_form
 from . import test_opportunity_won
 from . import test_portal_signature
+from . import test_online_payment
 from . import test_invoicing
 from . import test_order_end
 from . import test_portal_tracking

@@ -63,9 +63,7 @@ class TestOnlinePaymentWarning(PsiCommon):
         self.env.flush_all()
         orders.fetch(["state", "require_payment", "company_id"])
         with self.assertQueryCount(1):
-            self.assertEqual(
-                orders.mapped("payment_provider_missing"), [True, False]
-            )
+            self.assertEqual(orders.mapped("payment_provider_missing"), [True, False])
 
     def test_the_warning_on_the_form_is_translated(self):
         for lang, text in (

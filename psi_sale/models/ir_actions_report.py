@@ -37,3 +37,16 @@ class IrActionsReport(models.Model):
             if layout:
                 return layout
         return super()._get_layout()
+
+    def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
+        """Orders signed online print as the order form they were signed on
+        ("bon pour commande"), wherever stock prints its quotation/order: the
+        copy that sale's portal_quote_accept attaches to the signature's
+        message, the confirmation e-mail, the Print menu."""
+        if res_ids and self._get_report(report_ref) == self.env.ref(
+            "sale.action_report_saleorder", raise_if_not_found=False
+        ):
+            orders = self.env["sale.order"].browse(res_ids)
+            if orders.filtered("signature") == orders:
+                report_ref = "psi_sale.action_report_order_form"
+        return super()._render_qweb_pdf(report_ref, res_ids=res_ids, data=data)

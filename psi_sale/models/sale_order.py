@@ -87,6 +87,11 @@ class SaleOrder(models.Model):
         groups="base.group_user",
         help="For the team only: neither printed nor shown to the customer.",
     )
+    payment_provider_missing = fields.Boolean(
+        compute="_compute_payment_provider_missing",
+        help="The quotation asks for an online payment, but no payment provider "
+        "is active for its company: the customer's signature does not confirm it.",
+    )
     # the tracking cockpit ("Suivi" tab), untaxed, in the order's currency
     tracking_line_ids = fields.One2many(
         "sale.order.line",
@@ -235,6 +240,39 @@ class SaleOrder(models.Model):
         return self.env.ref(
             "psi_sale.mail_template_order_form", raise_if_not_found=False
         )
+
+    # Signature and online payment ---------------------------------------------
+
+    @api.depends("state", "require_payment", "company_id")
+    def _compute_payment_provider_missing(self):
+        """Quotations that ask for an online payment no customer could make:
+        their company has no provider that stock's portal would offer
+        (payment.provider._get_compatible_providers), in one query."""
+        asking = self.filtered(
+            lambda order: order.require_payment and order.state in ("draft", "sent")
+        )
+        company_ids = set()
+        if asking:
+            # sudo: only administrators read providers; their companies only
+            providers = self.env["payment.provider"].sudo()
+            domain = [
+                *providers._check_company_domain(asking.company_id),
+                ("state", "in", ("enabled", "test")),
+                ("is_published", "=", True),
+            ]
+            groups = providers._read_group(domain, ["company_id"])
+            company_ids = {company.id for [company] in groups}  # False: any company
+        for order in self:
+            order.payment_provider_missing = order in asking and not (
+                company_ids & {order.company_id.id, False}
+            )
+
+    def _is_order_form(self):
+        """Whether the customer's copy of this order is its order form ("bon
+        pour commande"): while a quotation, and once signed online (the form
+        it was signed on)."""
+        self.ensure_one()
+        return self.state in ("draft", "sent") or bool(self.signature)
 
     # Days and hours -----------------------------------------------------------
 

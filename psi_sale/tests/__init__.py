@@ -13,6 +13,7 @@ from . import test_quotation_from_opportunity
 from . import test_order_form
 from . import test_opportunity_won
 from . import test_portal_signature
+from . import test_online_payment
 from . import test_invoicing
 from . import test_exact_deductions
 from . import test_order_end
@@ -21,3 +22,4 @@ from . import test_tour_full_process
 from . import test_i18n
 from . import test_french_database
 from . import test_french_invoice
+from . import test_french_demo_signature

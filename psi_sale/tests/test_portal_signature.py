@@ -50,6 +50,45 @@ class TestPortalSignature(HttpCase, PsiCommon):
         self.assertEqual(self.quotation.signed_by, "Paul Martin")
         self.assertTrue(self.opportunity.stage_id.is_won)
 
+    def test_the_signed_copy_is_the_order_form(self):
+        """The copy kept with the signature's message, the one the
+        confirmation e-mail attaches and the one the portal downloads are the
+        order form, signed (Odoo's test mode renders them as HTML)."""
+        self.env["res.lang"]._activate_lang("en_US")
+        self.portal_user.partner_id.lang = "en_US"  # the documents' language
+        before = self.quotation.message_ids
+        self.authenticate("psi_portal_customer", "psi_portal_customer")
+        self.make_jsonrpc_request(
+            f"{self.url}/accept",
+            {
+                "access_token": self.quotation.access_token,
+                "name": "Paul Martin",
+                "signature": SIGNATURE,
+            },
+        )
+        self.assertEqual(self.quotation.state, "sale")
+        attachments = (self.quotation.message_ids - before).attachment_ids
+        self.assertEqual(
+            len(attachments), 2, "the signature's message, the confirmation e-mail"
+        )
+        self.assertIn(f"{self.quotation.name}.pdf", attachments.mapped("name"))
+        download = self.url_open(f"{self.url}?report_type=pdf&download=true")
+        self.assertEqual(download.status_code, 200)
+        for document in [*attachments.mapped("raw"), download.content]:
+            document = document.decode()
+            for text in ("Order Form", "Approved for order", "Signed by", "Seller"):
+                self.assertIn(text, document)
+            self.assertIn("Paul Martin", document)
+            self.assertIn(self.company_a.name, document)
+
+    def test_unsigned_order_keeps_stock_document(self):
+        """An order confirmed by hand, never signed, prints as in stock Odoo."""
+        self.quotation.action_confirm()
+        html, _format = self.env["ir.actions.report"]._render_qweb_pdf(
+            "sale.action_report_saleorder", self.quotation.ids
+        )
+        self.assertNotIn("Order Form", html.decode())
+
     def test_anonymous_visitor_needs_the_access_token(self):
         with_token = self.url_open(
             f"{self.url}?access_token={self.quotation.access_token}"

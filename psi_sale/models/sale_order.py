@@ -73,7 +73,6 @@ class SaleOrder(models.Model):
     )
     closing_invoice_id = fields.Many2one(
         "account.move",
-        string="Closing Invoice",
         readonly=True,
         copy=False,
         index="btree_not_null",

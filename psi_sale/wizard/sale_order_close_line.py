@@ -12,6 +12,7 @@ class SaleOrderCloseLine(models.TransientModel):
     sale_line_id = fields.Many2one(
         "sale.order.line", string="Order Line", required=True, readonly=True
     )
+    name = fields.Text(related="sale_line_id.name")
     company_id = fields.Many2one(related="wizard_id.company_id")
     currency_id = fields.Many2one(related="wizard_id.currency_id")
     product_uom_id = fields.Many2one(related="sale_line_id.product_uom")

@@ -280,7 +280,9 @@ class AccountMove(models.Model):
         scopes = set(self.invoice_line_ids.tax_ids.mapped("tax_scope"))
         if not scopes & {"service", "consu"}:
             products = self.invoice_line_ids.product_id
-            products |= self.invoice_line_ids.sale_line_ids.order_id.order_line.product_id
+            products |= (
+                self.invoice_line_ids.sale_line_ids.order_id.order_line.product_id
+            )
             scopes = {
                 "service" if ptype == "service" else "consu"
                 for ptype in products.mapped("type")

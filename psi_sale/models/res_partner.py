@@ -30,18 +30,20 @@ class ResPartner(models.Model):
         """A French company with a SIREN gets the French e-invoicing scheme
         (0225), as with Odoo's l10n_fr_pdp, unless it has a scheme already."""
         before = {partner: partner.peppol_eas for partner in self}
-        super()._compute_peppol_eas()
+        result = super()._compute_peppol_eas()
         for partner in self:
             if not before[partner] and partner._get_siren():
                 partner.peppol_eas = "0225"
+        return result
 
     def _compute_peppol_endpoint(self):
         """Its French e-invoicing address, by default: SIREN_SIRET, else
         SIREN."""
-        super()._compute_peppol_endpoint()
+        result = super()._compute_peppol_endpoint()
         for partner in self:
             if partner.peppol_eas == "0225" and not partner.peppol_endpoint:
                 partner.peppol_endpoint = partner._get_french_einvoicing_address()
+        return result
 
     @api.model
     def _commercial_fields(self):
@@ -102,9 +104,9 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id
         siren = partner._get_siren()
         if siren:
-            if partner.peppol_eas == "0225" and (partner.peppol_endpoint or "").startswith(
-                siren
-            ):
+            if partner.peppol_eas == "0225" and (
+                partner.peppol_endpoint or ""
+            ).startswith(siren):
                 return "0225", partner.peppol_endpoint
             return "0225", partner._get_french_einvoicing_address()
         if partner.peppol_eas and partner.peppol_endpoint:

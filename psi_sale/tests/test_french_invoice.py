@@ -9,9 +9,9 @@ import facturx
 from lxml import etree
 
 from odoo import tools
-from odoo.modules.module import get_module_path
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
+from odoo.modules.module import get_module_path
 from odoo.tests import Form, tagged
 
 from odoo.addons.account_edi_ubl_cii.models.account_edi_xml_cii_facturx import (
@@ -631,7 +631,9 @@ class TestFrenchEInvoicingRules(FacturXCommon):
                 self.documents[name].name,
                 len(result["errors"]),
                 len(result["warnings"]),
-                "".join(f"\n  {rule}: {text}" for rule, text, _at in result["warnings"]),
+                "".join(
+                    f"\n  {rule}: {text}" for rule, text, _at in result["warnings"]
+                ),
             )
             if result["errors"]:
                 errors[name] = result["errors"]
@@ -702,7 +704,8 @@ class TestFrenchEInvoicingRules(FacturXCommon):
         )
         self.assertEqual(
             self._texts(
-                tree, buyer + "ram:URIUniversalCommunication/ram:URIID[@schemeID='0225']"
+                tree,
+                buyer + "ram:URIUniversalCommunication/ram:URIID[@schemeID='0225']",
             ),
             ["552100554"],
         )
@@ -724,7 +727,9 @@ class TestFrenchEInvoicingRules(FacturXCommon):
         ):
             tree = self._xml_tree(self.documents[name])
             self.assertEqual(
-                self._texts(tree, "//ram:IncludedNote[ram:SubjectCode='BAR']/ram:Content"),
+                self._texts(
+                    tree, "//ram:IncludedNote[ram:SubjectCode='BAR']/ram:Content"
+                ),
                 [category],
             )
             self.assertEqual(
@@ -764,9 +769,7 @@ class TestFrenchEInvoicingRules(FacturXCommon):
         original = StockCII._get_exchanged_document_vals
         invoice = self.documents["invoice"]
         with patch.object(StockCII, "_get_exchanged_document_vals", stock_with_notes):
-            vals = self.env["account.edi.xml.cii"]._get_exchanged_document_vals(
-                invoice
-            )
+            vals = self.env["account.edi.xml.cii"]._get_exchanged_document_vals(invoice)
         self.assertNotIn("PMD", vals["legal_notes"])
         self.assertEqual(set(vals["legal_notes"]), {"PMT", "AAB", "BAR"})
         self.assertEqual(vals["business_process"], "M1")
@@ -781,7 +784,8 @@ class TestFrenchEInvoicingRules(FacturXCommon):
             invoice.action_post()
         self.assertIn(reason, str(refused.exception))
         self.assertRecordValues(
-            invoice, [{"state": "draft", "name": "/", "facturx_business_process": False}]
+            invoice,
+            [{"state": "draft", "name": "/", "facturx_business_process": False}],
         )
         return invoice
 
@@ -809,5 +813,7 @@ class TestFrenchEInvoicingRules(FacturXCommon):
         self.assertEqual(invoice.state, "posted")
         tree = self._xml_tree(invoice)
         self.assertFalse(
-            tree.xpath("//ram:BuyerTradeParty/ram:SpecifiedLegalOrganization", namespaces=NS)
+            tree.xpath(
+                "//ram:BuyerTradeParty/ram:SpecifiedLegalOrganization", namespaces=NS
+            )
         )

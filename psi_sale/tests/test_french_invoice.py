@@ -1,3 +1,8 @@
+import json
+import logging
+import os
+import subprocess
+import tempfile
 from unittest.mock import patch
 
 import facturx
@@ -6,14 +11,25 @@ from lxml import etree
 from odoo import tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
+from odoo.modules.module import get_module_path
 from odoo.tests import Form, tagged
 
+from odoo.addons.account_edi_ubl_cii.models.account_edi_xml_cii_facturx import (
+    AccountEdiXmlCII as StockCII,
+)
 from odoo.addons.base.tests.common import BaseCommon
 from odoo.addons.psi_sale.models.account_edi_xml_cii import (
     AccountEdiXmlCII as PsiCII,
 )
 
 from .common import missing_texts, print_without_styles_server
+
+_logger = logging.getLogger(__name__)
+
+# tools/facturx_rules.py of the checkout: France's official rules on Factur-X
+FACTURX_RULES = os.path.join(
+    os.path.dirname(get_module_path("psi_sale")), "tools", "facturx_rules.py"
+)
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -260,6 +276,7 @@ class TestFrenchFacturX(FacturXCommon):
                 "PMD": "Pénalités de retard : 12,15 % par an",
                 "PMT": "Indemnité forfaitaire pour frais de recouvrement : 40 €",
                 "AAB": "Pas d'escompte pour paiement anticipé",
+                "BAR": "B2B",
             },
             "the payment mentions that French rules want as notes (BR-FR-05)",
         )
@@ -432,7 +449,8 @@ class TestFrenchFacturX(FacturXCommon):
         return invoice
 
     def test_no_posting_without_siret(self):
-        self.company.siret = False
+        # its SIREN comes from its SIRET, company ID or VAT number
+        self.company.write({"siret": False, "company_registry": False, "vat": False})
         self._posting_refused("has no SIRET")
 
     def test_no_vat_charged_without_vat_number_unless_franchise(self):
@@ -458,3 +476,344 @@ class TestFacturXOutsideFrance(FacturXCommon):
             self.assertIn(b"<ram:TypeCode>380</ram:TypeCode>", xml)
             self.assertEqual(xml, self._stock_xml(invoice))
             self.assertEqual(invoice._get_french_legal_mentions(), [])
+
+
+@tagged("post_install", "-at_install", "-standard", "psi_fr")
+class TestFrenchEInvoicingRules(FacturXCommon):
+    """On the French database: the Factur-X of every kind of document that
+    psi_sale makes passes France's official rules (FNFE-MPE's schematron of
+    its profile and BR-FR-Flux2 V1.4.0, tools/facturx_rules.py, run in the
+    virtualenv that ``make test`` prepares: PSI_FACTURX_PYTHON); the business
+    process, the parties and the refusals of what cannot make a valid one."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.documents = {}
+        # a regular invoice, of a deal without down payment
+        order = cls._order()
+        order.order_line.qty_delivered = 10
+        cls.documents["invoice"] = cls._invoice(order, "lines")
+        # down payments deducted in proportion, then as soon as possible
+        for policy in ("proportional", "capped"):
+            cls.company.down_payment_deduction = policy
+            _order, down_payment, intermediate, final = cls._story()
+            cls.documents.update(
+                {
+                    f"down_payment_{policy}": down_payment,
+                    f"intermediate_{policy}": intermediate,
+                    f"final_{policy}": final,
+                }
+            )
+        cls.company.down_payment_deduction = "proportional"
+        for name, invoice in list(cls.documents.items()):
+            cls.documents[f"credit_note_of_{name}"] = cls._credit_note(invoice)
+        # a closing whose down payments exceed what is left: a credit note
+        order = cls._order()
+        cls.closing_down_payment = cls._invoice(order, "percentage", amount=30)
+        order.order_line.qty_delivered = 2
+        cls._invoice(order, "lines_deduct")
+        action = order.action_close_order()
+        cls.env[action["res_model"]].with_context(**action["context"]).create(
+            {}
+        ).action_close()
+        cls.closing_credit_note = order.invoice_ids.filtered(
+            lambda move: move.state == "draft"
+        )
+        cls.closing_credit_note.action_post()
+        cls.documents["closing_credit_note"] = cls.closing_credit_note
+        # a private person, a company abroad
+        country_fr = cls.env.ref("base.fr")
+        cls.person = cls.env["res.partner"].create(
+            {
+                "name": "Claire Marchand",
+                "street": "3 rue Mercière",
+                "zip": "69002",
+                "city": "Lyon",
+                "country_id": country_fr.id,
+                "email": "claire.marchand@example.com",
+            }
+        )
+        cls.abroad = cls.env["res.partner"].create(
+            {
+                "name": "Brasserie Dumont",
+                "is_company": True,
+                "street": "Rue Neuve 12",
+                "zip": "1000",
+                "city": "Bruxelles",
+                "country_id": cls.env.ref("base.be").id,
+                "vat": "BE0477472701",
+                "email": "factures@dumont.example.com",
+            }
+        )
+        for name, partner in (("private_person", cls.person), ("abroad", cls.abroad)):
+            order = cls._order(partner=partner)
+            order.order_line.qty_delivered = 10
+            cls.documents[name] = cls._invoice(order, "lines")
+        # under the VAT franchise: no VAT, no VAT number
+        cls.company.vat_franchise = True
+        exempt = cls.env["account.chart.template"].ref("tva_sale_service_0")
+        order = cls._order(taxes=exempt)
+        order.order_line.qty_delivered = 10
+        cls.documents["vat_franchise"] = cls._invoice(order, "lines")
+        cls.company.vat_franchise = False
+
+    @classmethod
+    def _order(cls, partner=None, taxes=None):
+        order = cls.env["sale.order"].create(
+            {
+                "partner_id": (partner or cls.customer).id,
+                "client_order_ref": "BC-2026-118",
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": cls.product_day.id,
+                            "product_uom_qty": 10,
+                            **({"tax_id": [Command.set(taxes.ids)]} if taxes else {}),
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        return order
+
+    @classmethod
+    def _credit_note(cls, invoice):
+        reversal = (
+            cls.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "Erreur"})
+        )
+        credit_note = cls.env["account.move"].browse(reversal.refund_moves()["res_id"])
+        credit_note.action_post()
+        return credit_note
+
+    def _xml_tree(self, invoice):
+        return etree.fromstring(self._xml(invoice))
+
+    def _texts(self, tree, path):
+        return [node.text for node in tree.xpath(path, namespaces=NS)]
+
+    def test_every_document_passes_the_official_rules(self):
+        """The XSD of Factur-X, the schematron of the profile each declares
+        and BR-FR-Flux2: 0 errors each, in one run of the rules for all; the
+        warnings are logged."""
+        python = os.environ.get("PSI_FACTURX_PYTHON")
+        self.assertTrue(
+            python and os.path.exists(python),
+            "PSI_FACTURX_PYTHON: the Python of .venv-facturx, that `make test` "
+            "prepares (python3 -m tools.psi test)",
+        )
+        with tempfile.TemporaryDirectory() as folder:
+            paths = {}
+            for name, move in self.documents.items():
+                xml = self._xml(move)
+                self.assertTrue(facturx.xml_check_xsd(xml), name)
+                paths[name] = os.path.join(folder, f"{name}.xml")
+                with open(paths[name], "wb") as file:
+                    file.write(xml)
+            run = subprocess.run(
+                [python, FACTURX_RULES, *paths.values()],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=900,
+            )
+        self.assertTrue(run.stdout, run.stderr)
+        results = json.loads(run.stdout)
+        errors = {}
+        for name, path in paths.items():
+            result = results[path]
+            _logger.info(
+                "France's rules on the Factur-X of %s (%s): %d errors, %d warnings%s",
+                name,
+                self.documents[name].name,
+                len(result["errors"]),
+                len(result["warnings"]),
+                "".join(
+                    f"\n  {rule}: {text}" for rule, text, _at in result["warnings"]
+                ),
+            )
+            if result["errors"]:
+                errors[name] = result["errors"]
+        self.assertFalse(errors, json.dumps(errors, indent=1, ensure_ascii=False))
+        self.assertEqual(run.returncode, 0, run.stderr)
+
+    def test_business_process(self):
+        """Services (the taxes' scope); 1 for an invoice or a down payment
+        invoice, 4 for a definitive invoice after down payments, kept once
+        the Factur-X is made."""
+        docs = self.documents
+        expected = {
+            "invoice": "S1",
+            "down_payment_proportional": "S1",
+            "intermediate_proportional": "S4",
+            "final_proportional": "S4",
+            "intermediate_capped": "S4",  # deducts the whole down payment
+            "final_capped": "S1",  # deducts nothing
+            "credit_note_of_invoice": "S1",
+            "closing_credit_note": "S1",
+        }
+        for name, code in expected.items():
+            tree = self._xml_tree(docs[name])
+            self.assertEqual(
+                self._texts(
+                    tree,
+                    "//ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID",
+                ),
+                [code],
+                name,
+            )
+            self.assertEqual(docs[name].facturx_business_process, code)
+        # fixed once made: the invoice paid afterwards keeps its code
+        invoice = docs["private_person"]
+        tree = self._xml_tree(invoice)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(invoice._compute_facturx_business_process(), "S2")
+        tree = self._xml_tree(invoice)
+        self.assertEqual(
+            self._texts(
+                tree, "//ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID"
+            ),
+            ["S1"],
+        )
+
+    def test_parties(self):
+        tree = self._xml_tree(self.documents["intermediate_proportional"])
+        seller = "//ram:SellerTradeParty/"
+        buyer = "//ram:BuyerTradeParty/"
+        self.assertEqual(
+            self._texts(tree, seller + "ram:SpecifiedLegalOrganization/ram:ID"),
+            ["123456782"],
+        )
+        self.assertEqual(
+            self._texts(tree, seller + "ram:GlobalID[@schemeID='0009']"),
+            ["12345678210001"],
+        )
+        self.assertEqual(
+            self._texts(tree, seller + "ram:URIUniversalCommunication/ram:URIID"),
+            ["123456782_12345678210001"],
+        )
+        self.assertEqual(
+            self._texts(tree, buyer + "ram:SpecifiedLegalOrganization/ram:ID"),
+            ["552100554"],
+        )
+        self.assertEqual(
+            self._texts(
+                tree,
+                buyer + "ram:URIUniversalCommunication/ram:URIID[@schemeID='0225']",
+            ),
+            ["552100554"],
+        )
+        self.assertEqual(
+            self._texts(tree, "//ram:URIID[@schemeID='SMTP']"), [], "no SMTP scheme"
+        )
+        self.assertEqual(
+            self._texts(
+                tree, buyer + "ram:DefinedTradeContact//ram:URIID[not(@schemeID)]"
+            ),
+            ["compta@lambert.example.com"],
+        )
+        self.assertEqual(self.customer.peppol_eas, "0225")
+        self.assertEqual(self.customer.peppol_endpoint, "552100554")
+        for name, category, address in (
+            ("invoice", "B2B", "0225"),
+            ("private_person", "B2C", "EM"),
+            ("abroad", "B2BINT", "EM"),  # no Peppol address
+        ):
+            tree = self._xml_tree(self.documents[name])
+            self.assertEqual(
+                self._texts(
+                    tree, "//ram:IncludedNote[ram:SubjectCode='BAR']/ram:Content"
+                ),
+                [category],
+            )
+            self.assertEqual(
+                [
+                    node.get("schemeID")
+                    for node in tree.xpath(
+                        buyer + "ram:URIUniversalCommunication/ram:URIID",
+                        namespaces=NS,
+                    )
+                ],
+                [address],
+            )
+
+    def test_closing_credit_note_references_the_down_payment_it_gives_back(self):
+        tree = self._xml_tree(self.closing_credit_note)
+        self.assertEqual(
+            self._texts(tree, "//rsm:ExchangedDocument/ram:TypeCode"), ["381"]
+        )
+        self.assertEqual(
+            self._texts(tree, "//ram:InvoiceReferencedDocument/ram:IssuerAssignedID"),
+            [self.closing_down_payment.name],
+        )
+
+    def test_notes_and_business_process_of_another_module_are_kept(self):
+        """A module that adds its own notes and business process before
+        psi_sale's hook (as l10n_fr_pdp does): no subject code twice
+        (BR-FR-06), its business process kept."""
+
+        def stock_with_notes(cii, invoice):
+            vals = original(cii, invoice)
+            vals["included_note_list"] = [
+                {"subject_code": "PMD", "content": "Pénalités de retard : 10 %"}
+            ]
+            vals["business_process"] = "M1"
+            return vals
+
+        original = StockCII._get_exchanged_document_vals
+        invoice = self.documents["invoice"]
+        with patch.object(StockCII, "_get_exchanged_document_vals", stock_with_notes):
+            vals = self.env["account.edi.xml.cii"]._get_exchanged_document_vals(invoice)
+        self.assertNotIn("PMD", vals["legal_notes"])
+        self.assertEqual(set(vals["legal_notes"]), {"PMT", "AAB", "BAR"})
+        self.assertEqual(vals["business_process"], "M1")
+
+    def _refused(self, partner=None, reason=""):
+        """An invoice whose posting is refused for REASON: left a draft,
+        without a number and without business process."""
+        order = self._order(partner=partner)
+        order.order_line.qty_delivered = 10
+        invoice = self._invoice(order, "lines", post=False)
+        with self.assertRaises(UserError) as refused:
+            invoice.action_post()
+        self.assertIn(reason, str(refused.exception))
+        self.assertRecordValues(
+            invoice,
+            [{"state": "draft", "name": "/", "facturx_business_process": False}],
+        )
+        return invoice
+
+    def test_posting_refused_without_what_a_valid_e_invoice_needs(self):
+        for field, label in (
+            ("invoice_penalty_rate", "late-payment penalty rate"),
+            ("invoice_recovery_mention", "recovery indemnity mention"),
+            ("invoice_discount_mention", "early-payment discount mention"),
+        ):
+            with self.subTest(field=field):
+                before = self.company[field]
+                self.company[field] = False
+                self._refused(reason=label)
+                self.company[field] = before
+        french = self.customer.copy({"company_registry": False, "vat": False})
+        self.assertFalse(french._get_siren())
+        self._refused(french, "its SIRET or its VAT number")
+        homeless = self.person.copy({"street": False, "city": False})
+        self._refused(homeless, "its address")
+        unreachable = self.person.copy({"email": False})
+        self._refused(unreachable, "its e-mail")
+
+    def test_private_person_needs_no_siren(self):
+        invoice = self.documents["private_person"]
+        self.assertEqual(invoice.state, "posted")
+        tree = self._xml_tree(invoice)
+        self.assertFalse(
+            tree.xpath(
+                "//ram:BuyerTradeParty/ram:SpecifiedLegalOrganization", namespaces=NS
+            )
+        )

@@ -1,0 +1,45 @@
+from odoo import api, models
+from odoo.fields import Command
+
+
+class ProductTemplate(models.Model):
+    """New services of a French company take its tax on services, due on
+    payment (VAT on collection) unless it opted for debits, instead of its
+    default sale tax (the French chart's, on goods)."""
+
+    _inherit = "product.template"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("type") == "service":
+                taxes = self.new({"taxes_id": vals.get("taxes_id", [])}).taxes_id
+                if "taxes_id" not in vals or taxes == self._get_default_sale_taxes():
+                    service_taxes = self._get_default_service_taxes()
+                    vals["taxes_id"] = [Command.set(service_taxes.ids)]
+        return super().create(vals_list)
+
+    @api.onchange("type")
+    def _onchange_type(self):
+        result = super()._onchange_type()
+        default_taxes = self._get_default_sale_taxes()
+        service_taxes = self._get_default_service_taxes()
+        if self.type == "service" and self.taxes_id == default_taxes:
+            self.taxes_id = service_taxes
+        elif self.type != "service" and self.taxes_id == service_taxes:
+            self.taxes_id = default_taxes
+        return result
+
+    def _get_default_sale_taxes(self):
+        """Stock's default sale taxes of a new product."""
+        return self._fields["taxes_id"].default(self)
+
+    def _get_default_service_taxes(self):
+        """The default sale taxes of a new service: each company's default
+        sale tax replaced by its tax on services."""
+        taxes = self._get_default_sale_taxes()
+        for company in taxes.company_id:
+            default = company.account_sale_tax_id
+            if default in taxes:
+                taxes = taxes - default | company._get_service_sale_taxes()
+        return taxes

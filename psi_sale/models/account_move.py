@@ -158,7 +158,9 @@ class AccountMove(models.Model):
         it: "service", "goods" or "mixed", from the tax scope of the lines'
         taxes, else from their products' type; False when neither tells."""
         self.ensure_one()
-        lines = self.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        lines = self.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
         kinds = set(filter(None, lines.tax_ids.mapped("tax_scope")))
         if not kinds:
             kinds = {

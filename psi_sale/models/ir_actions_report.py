@@ -5,7 +5,6 @@ from odoo import models
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
-
 # the top and bottom margins of a page printed without header nor footer
 PAGE_MARGIN_MM = 12
 

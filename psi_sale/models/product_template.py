@@ -13,7 +13,9 @@ class ProductTemplate(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("type") == "service":
-                taxes = self.new({"taxes_id": vals.get("taxes_id", [])}).taxes_id._origin
+                taxes = self.new(
+                    {"taxes_id": vals.get("taxes_id", [])}
+                ).taxes_id._origin
                 if "taxes_id" not in vals or taxes == self._get_default_sale_taxes():
                     service_taxes = self._get_default_service_taxes()
                     vals["taxes_id"] = [Command.set(service_taxes.ids)]
@@ -34,12 +36,15 @@ class ProductTemplate(models.Model):
         """Services shared with other companies, or given their company's
         default when its chart is loaded, take its tax on services."""
         services = self.filtered(lambda product: product.type == "service")
-        super(ProductTemplate, self - services)._force_default_sale_tax(companies)
+        result = super(ProductTemplate, self - services)._force_default_sale_tax(
+            companies
+        )
         for company in companies.filtered("account_sale_tax_id"):
             service_taxes = company._get_service_sale_taxes()
             for products in services.grouped("taxes_id").values():
                 products.taxes_id += service_taxes
         services.invalidate_recordset(["taxes_id"])
+        return result
 
     def _get_default_sale_taxes(self):
         """Stock's default sale taxes of a new product."""

@@ -231,15 +231,23 @@ class ResCompany(models.Model):
             return default
         if on_debits is None:
             on_debits = self.vat_on_debits
-        taxes = self.env["account.tax"].search(
-            [
-                *self.env["account.tax"]._check_company_domain(self),
-                ("type_tax_use", "=", "sale"),
-                ("amount_type", "=", default.amount_type),
-                ("amount", "=", default.amount),
-                ("tax_exigibility", "=", "on_invoice" if on_debits else "on_payment"),
-            ]
-        ).filtered(lambda tax: tax.price_include == default.price_include)
+        taxes = (
+            self.env["account.tax"]
+            .search(
+                [
+                    *self.env["account.tax"]._check_company_domain(self),
+                    ("type_tax_use", "=", "sale"),
+                    ("amount_type", "=", default.amount_type),
+                    ("amount", "=", default.amount),
+                    (
+                        "tax_exigibility",
+                        "=",
+                        "on_invoice" if on_debits else "on_payment",
+                    ),
+                ]
+            )
+            .filtered(lambda tax: tax.price_include == default.price_include)
+        )
         scopes = ["service", False, "consu"]
         return taxes.sorted(lambda tax: scopes.index(tax.tax_scope))[:1] or default
 

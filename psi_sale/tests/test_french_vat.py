@@ -59,9 +59,7 @@ class TestFrenchVatOnCollection(FacturXCommon):
         )
 
     def _pdf(self, invoice):
-        report = self.env["ir.actions.report"].with_context(
-            force_report_rendering=True
-        )
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
         return report._render_qweb_pdf("account.account_invoices", invoice.ids)[0]
 
     def test_new_service_is_taxed_on_collection(self):
@@ -92,14 +90,17 @@ class TestFrenchVatOnCollection(FacturXCommon):
         settings.vat_on_debits = True
         settings.save().execute()
         product = self._service()
-        self.assertRecordValues(self._taxes(product), [{"tax_exigibility": "on_invoice"}])
+        self.assertRecordValues(
+            self._taxes(product), [{"tax_exigibility": "on_invoice"}]
+        )
         invoice = self._posted_invoice(product)
         self.assertEqual(self._due_date_codes(invoice), ["5"])
         self.assertFalse(missing_texts(self._pdf(invoice), DEBITS_MENTION))
 
     def test_option_applies_to_existing_services_on_demand_only(self):
-        service, goods = self._service(), self.env["product.template"].create(
-            {"name": "Classeur", "type": "consu"}
+        service, goods = (
+            self._service(),
+            self.env["product.template"].create({"name": "Classeur", "type": "consu"}),
         )
         on_payment = self._taxes(service)
         posted = self._posted_invoice(service)
@@ -141,9 +142,7 @@ class TestFrenchVatOnCollection(FacturXCommon):
                 "country_id": self.env.ref("base.fr").id,
             }
         )
-        invoice = self._posted_invoice(
-            self._service(), partner_shipping_id=delivery.id
-        )
+        invoice = self._posted_invoice(self._service(), partner_shipping_id=delivery.id)
         pdf = self._pdf(invoice)
         self.assertFalse(
             missing_texts(

@@ -26,9 +26,10 @@ class ProductTemplate(models.Model):
         result = super()._onchange_type()
         default_taxes = self._get_default_sale_taxes()
         service_taxes = self._get_default_service_taxes()
-        if self.type == "service" and self.taxes_id == default_taxes:
+        taxes = self.taxes_id._origin
+        if self.type == "service" and taxes == default_taxes:
             self.taxes_id = service_taxes
-        elif self.type != "service" and self.taxes_id == service_taxes:
+        elif self.type != "service" and taxes == service_taxes:
             self.taxes_id = default_taxes
         return result
 

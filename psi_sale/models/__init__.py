@@ -9,6 +9,7 @@ from . import sale_order
 from . import sale_order_line
 from . import project_task_type
 from . import project_task
+from . import product_template
 from . import account_chart_template
 from . import account_move
 from . import account_move_line

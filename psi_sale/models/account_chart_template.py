@@ -14,6 +14,9 @@ FRENCH_DEMO_COMPANY = {
     "website": "https://psi-conseil.example.com",
     "company_registry": "123456782",
     "vat": "FR11123456782",
+    "legal_form": "SAS",
+    "share_capital": 10000,
+    "trade_register_city": "Lyon",
 }
 FRENCH_DEMO_SIRET = "12345678210001"
 
@@ -75,21 +78,9 @@ class AccountChartTemplate(models.AbstractModel):
 
     @api.model
     def _get_psi_demo_sale_tax(self, company):
-        """The company's sale tax, on services where its chart has one of the
-        same rate (the French chart's 20 % S: invoices then say "Prestation
-        de services")."""
-        sale_tax = company.account_sale_tax_id
-        service_tax = self.env["account.tax"].search(
-            [
-                *self.env["account.tax"]._check_company_domain(company),
-                ("type_tax_use", "=", "sale"),
-                ("tax_scope", "=", "service"),
-                ("amount_type", "=", sale_tax.amount_type),
-                ("amount", "=", sale_tax.amount),
-            ],
-            limit=1,
-        )
-        return service_tax or sale_tax
+        """The sale tax of the company's new services (the French chart's
+        20 % S, on payment: invoices then say "Prestation de services")."""
+        return company._get_service_sale_taxes()
 
     @api.model
     def _load_psi_demo_french_identity(self, company):

@@ -9,8 +9,8 @@ class AccountEdiXmlCII(models.AbstractModel):
     (preceding invoices, BG-3), an item name on every line, the order's and
     the customer's references, the payment mentions that French rules want as
     notes (PMD, PMT, AAB) and the kind of sale (BAR), the parties' SIREN,
-    SIRET and electronic addresses. Other companies' Factur-X stays stock
-    Odoo's."""
+    SIRET and electronic addresses, VAT on debits (BT-8) only for taxes due
+    on invoice. Other companies' Factur-X stays stock Odoo's."""
 
     _inherit = "account.edi.xml.cii"
 
@@ -45,6 +45,13 @@ class AccountEdiXmlCII(models.AbstractModel):
             line = line_vals["line"]
             if not line.product_id:  # down payment and deduction lines (BT-153)
                 line_vals["item_name"] = (line.name or "").split("\n", 1)[0]
+        for tax_detail_vals in vals["tax_details"]["tax_details"].values():
+            # BT-8 = 5 (VAT on debits) only where no tax is due on payment
+            tax_detail_vals["on_debits"] = all(
+                tax_data["tax"].tax_exigibility == "on_invoice"
+                for _base_line, taxes_data in tax_detail_vals["base_line_x_taxes_data"]
+                for tax_data in taxes_data
+            )
         orders = invoice.line_ids.sale_line_ids.order_id
         customer_refs = ", ".join(filter(None, orders.mapped("client_order_ref")))
         company = invoice.company_id

@@ -197,40 +197,81 @@ class AccountMove(models.Model):
         }
         return {code: text for code, text in mentions.items() if text}
 
+    def _get_operation_nature(self):
+        """The nature of the invoiced operations, as French invoices print
+        it: "service", "goods" or "mixed", from the tax scope of the lines'
+        taxes, else from their products' type; False when neither tells."""
+        self.ensure_one()
+        lines = self.invoice_line_ids.filtered(
+            lambda line: line.display_type == "product"
+        )
+        kinds = set(filter(None, lines.tax_ids.mapped("tax_scope")))
+        if not kinds:
+            kinds = {
+                "service" if product_type == "service" else "consu"
+                for product_type in lines.product_id.mapped("type")
+            }
+        if kinds == {"service"}:
+            return "service"
+        if kinds == {"consu"}:
+            return "goods"
+        return "mixed" if kinds else False
+
+    def _is_on_debits(self):
+        """Whether the invoice's VAT is due on debits: some of its taxes are
+        due on invoice (the French chart's on services are due on payment,
+        unless the company opted for debits)."""
+        self.ensure_one()
+        return "on_invoice" in self.invoice_line_ids.tax_ids.mapped("tax_exigibility")
+
+    def _get_french_delivery_address(self):
+        """The delivery address that a French invoice prints: the invoice's
+        shipping address where it differs from the customer's."""
+        self.ensure_one()
+        shipping = self.partner_shipping_id
+        if not shipping or shipping == self.partner_id:
+            return shipping.browse()
+        fields = ["street", "street2", "zip", "city", "state_id", "country_id"]
+        differs = any(shipping[name] != self.partner_id[name] for name in fields)
+        return shipping if differs else shipping.browse()
+
     def _get_french_legal_mentions(self):
-        """The legal mentions that the invoice of a French company prints in
-        its body, beyond what stock Odoo and l10n_fr print: the parties' legal
-        numbers, penalties, recovery indemnity, discount, category of
-        operation, VAT franchise. Empty for other companies."""
+        """The legal mentions that the invoice of a French company prints
+        with its totals, beyond what stock Odoo and l10n_fr_account print
+        (the parties are printed above the lines): penalties, recovery
+        indemnity, discount, nature of the operations, VAT on debits, VAT
+        franchise. Empty for other companies."""
         self.ensure_one()
         if not self._is_french_sale():
             return []
         company = self.company_id
-        mentions = [
-            self.env._(
-                "Seller: %(company)s, %(numbers)s",
-                company=company.name,
-                numbers=", ".join(company.partner_id._get_legal_numbers()),
-            )
-        ]
-        customer_numbers = self.commercial_partner_id._get_legal_numbers(
-            siren_only=True
-        )
-        if customer_numbers:
+        mentions = list(self._get_french_payment_mentions().values())
+        # l10n_fr_account prints the nature from the taxes' scope, and the
+        # option for debits from their exigibility
+        l10n_fr_account = "l10n_fr_is_company_french" in self._fields
+        nature = self._get_operation_nature()
+        natures = {
+            "service": self.env._("Services"),
+            "goods": self.env._("Delivery of goods"),
+            "mixed": self.env._("Mixed (goods and services)"),
+        }
+        if nature and not (
+            l10n_fr_account and any(self.invoice_line_ids.tax_ids.mapped("tax_scope"))
+        ):
             mentions.append(
-                self.env._("Customer: %(numbers)s", numbers=", ".join(customer_numbers))
+                self.env._(
+                    "Nature of the operations: %(nature)s", nature=natures[nature]
+                )
             )
-        mentions += self._get_french_payment_mentions().values()
-        tax_scopes = self.invoice_line_ids.tax_ids.mapped("tax_scope")
-        if company.invoice_operation_category and not (
-            "l10n_fr_is_company_french" in self._fields and any(tax_scopes)
-        ):  # l10n_fr_account prints the category from the taxes' scope
+        elif not nature and company.invoice_operation_category:
             mentions.append(
                 self.env._(
                     "Category of operation: %(category)s",
                     category=company.invoice_operation_category,
                 )
             )
+        if self._is_on_debits() and not l10n_fr_account:
+            mentions.append(self.env._("Option for the payment of VAT on debits"))
         if company.vat_franchise:
             mentions.append(VAT_FRANCHISE_MENTION)
         return mentions

@@ -5,6 +5,9 @@ from odoo import models
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
+# the top and bottom margins of a page printed without header nor footer
+PAGE_MARGIN_MM = 12
+
 
 @functools.cache
 def wkhtmltopdf_draws_web_fonts():
@@ -37,6 +40,22 @@ class IrActionsReport(models.Model):
             if layout:
                 return layout
         return super()._get_layout()
+
+    def _build_wkhtmltopdf_args(self, paperformat_id, landscape, *args, **kwargs):
+        """Such a build prints no header nor footer: their margins (52 and
+        32 mm of Odoo's A4) would leave the page a third empty and push the
+        end of a short document onto a page of its own."""
+        command_args = super()._build_wkhtmltopdf_args(
+            paperformat_id, landscape, *args, **kwargs
+        )
+        if wkhtmltopdf_draws_web_fonts():
+            for option in ("--margin-top", "--margin-bottom"):
+                if option in command_args:
+                    index = command_args.index(option) + 1
+                    command_args[index] = str(
+                        min(float(command_args[index]), PAGE_MARGIN_MM)
+                    )
+        return command_args
 
     def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
         """Orders signed online print as the order form they were signed on

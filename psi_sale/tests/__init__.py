@@ -22,4 +22,5 @@ from . import test_tour_full_process
 from . import test_i18n
 from . import test_french_database
 from . import test_french_invoice
+from . import test_french_vat
 from . import test_french_demo_signature

@@ -28,6 +28,19 @@ def missing_texts(pdf, *texts):
     return [text for text in texts if text not in shown]
 
 
+def page_count(pdf):
+    """The number of pages of the PDF document, as pdfinfo (poppler-utils)
+    reads it."""
+    info = subprocess.run(
+        [shutil.which("pdfinfo") or "pdfinfo", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    pages = next(line for line in info.splitlines() if line.startswith("Pages:"))
+    return int(pages.split(":")[1])
+
+
 def print_without_styles_server(env):
     """wkhtmltopdf fetches the documents' styles from web.base.url
     (localhost:8069), where another Odoo may serve its own (another

@@ -2,7 +2,7 @@ from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.psi_sale.models.ir_actions_report import wkhtmltopdf_draws_web_fonts
 
-from .common import missing_texts, print_without_styles_server
+from .common import missing_texts, page_count, print_without_styles_server
 
 
 @tagged("post_install", "-at_install", "-standard", "psi_fr")
@@ -100,20 +100,40 @@ class TestFrenchDatabase(TransactionCase):
         self.assertIn("Lato-Reg-webfont", standard)
 
     def test_invoice_pdf(self):
+        """Printed by Debian's wkhtmltopdf, which prints no header: the body
+        names the seller and the customer, with their addresses and numbers;
+        each demo invoice is one page, its mentions with its totals."""
         report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
-        invoice = self.order.invoice_ids.sorted("id")[-1]
+        down_payment, invoice = self.order.invoice_ids.sorted("id")
         pdf, _format = report._render_qweb_pdf("account.account_invoices", invoice.ids)
         self.assertFalse(
             missing_texts(
                 pdf,
                 invoice.name,
+                "Vendeur",
+                "PSI Conseil",
+                "42 cours Lafayette",
+                "69003 Lyon",
+                "SAS au capital de 10 000,00 €",
+                "RCS Lyon 123456782",
+                "SIRET : 12345678210001",
+                "TVA : FR11123456782",
+                "Client",
                 "Transports Marchand",
+                "18 rue Garibaldi",
+                "69006 Lyon",
+                "SIREN : 482136579",
                 "Acomptes déduits",
                 "Prestation de services",
                 "Pénalités de retard : 12,15 % par an",
                 "Indemnité forfaitaire pour frais de recouvrement : 40 €",
             )
         )
+        self.assertEqual(page_count(pdf), 1)
+        pdf, _format = report._render_qweb_pdf(
+            "account.account_invoices", down_payment.ids
+        )
+        self.assertEqual(page_count(pdf), 1, "a one-line invoice")
 
     def test_quotation_sent_with_the_order_form(self):
         """ "Envoyer par e-mail" on the demo quotation attaches its order form,

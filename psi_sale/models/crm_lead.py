@@ -343,3 +343,18 @@ class CrmLead(models.Model):
             self.ids,
             MAX_TRIES_ON_CONCURRENCY_FAILURE,
         )
+
+    # Demo -------------------------------------------------------------------
+
+    @api.model
+    def _archive_stock_demo_leads(self):
+        """psi_sale's demo tells PSI Conseil's story: the demo leads of Odoo's
+        crm (its furniture pipeline) leave their teams, then are archived, as
+        lost: the lead scoring of PSI Conseil's team (Odoo's Sales team) does
+        not count them."""
+        data = self.env["ir.model.data"].search(
+            [("module", "=", "crm"), ("model", "=", self._name)]
+        )
+        leads = self.browse(data.mapped("res_id")).exists().filtered("active")
+        leads.team_id = False
+        leads.action_archive()

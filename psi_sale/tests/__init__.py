@@ -19,4 +19,5 @@ from . import test_portal_tracking
 from . import test_tour_full_process
 from . import test_i18n
 from . import test_french_database
+from . import test_french_demo
 from . import test_french_invoice

@@ -1,0 +1,32 @@
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install", "-standard", "psi_fr")
+class TestFrenchDemo(HttpCase):
+    """The French demo's screens tell PSI Conseil's story: its pipeline only,
+    its invoices titled as invoices on the customer's portal."""
+
+    def test_the_pipeline_is_psi_conseils(self):
+        """Odoo's own demo leads (furniture) are archived: neither the
+        administrator nor the salespeople see them."""
+        data = self.env["ir.model.data"]
+        stock = self.env["crm.lead"].browse(
+            data.search([("module", "=", "crm"), ("model", "=", "crm.lead")]).mapped(
+                "res_id"
+            )
+        )
+        self.assertTrue(stock, "Odoo's crm demo is installed")
+        self.assertFalse(stock.filtered("active"))
+        psi_sale = self.env["crm.lead"].browse(
+            data.search(
+                [("module", "=", "psi_sale"), ("model", "=", "crm.lead")]
+            ).mapped("res_id")
+        )
+        for xmlid in (
+            "base.user_admin",
+            "psi_sale.user_sophie_martin",
+            "psi_sale.user_thomas_petit",
+        ):
+            leads = self.env["crm.lead"].with_user(self.env.ref(xmlid)).search([])
+            self.assertTrue(leads, xmlid)
+            self.assertFalse(leads - psi_sale, xmlid)

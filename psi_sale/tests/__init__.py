@@ -16,6 +16,7 @@ from . import test_portal_signature
 from . import test_invoicing
 from . import test_order_end
 from . import test_portal_tracking
+from . import test_portal_invoice
 from . import test_tour_full_process
 from . import test_i18n
 from . import test_french_database

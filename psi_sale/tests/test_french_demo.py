@@ -30,3 +30,16 @@ class TestFrenchDemo(HttpCase):
             leads = self.env["crm.lead"].with_user(self.env.ref(xmlid)).search([])
             self.assertTrue(leads, xmlid)
             self.assertFalse(leads - psi_sale, xmlid)
+
+    def test_the_demo_invoices_are_invoices_on_the_portal(self):
+        order = self.env.ref("psi_sale.sale_order_marchand")
+        self.assertEqual(len(order.invoice_ids), 2)
+        for invoice in order.invoice_ids:
+            page = self.url_open(
+                f"/my/invoices/{invoice.id}?report_type=html"
+                f"&access_token={invoice._portal_ensure_token()}"
+            )
+            self.assertEqual(page.status_code, 200)
+            self.assertNotIn("PROFORMA", page.text)
+            self.assertIn("<span>Facture</span>", page.text)
+            self.assertIn(invoice.name, page.text)

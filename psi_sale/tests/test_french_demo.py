@@ -43,3 +43,7 @@ class TestFrenchDemo(HttpCase):
             self.assertNotIn("PROFORMA", page.text)
             self.assertIn("<span>Facture</span>", page.text)
             self.assertIn(invoice.name, page.text)
+
+    def test_the_demo_project_calls_its_tasks_in_french(self):
+        project = self.env.ref("psi_sale.sale_order_marchand").project_ids
+        self.assertEqual(project.with_context(lang="fr_FR").label_tasks, "Tâches")

@@ -15,3 +15,4 @@ from . import account_move
 from . import account_move_line
 from . import account_edi_xml_cii
 from . import ir_actions_report
+from . import ir_http

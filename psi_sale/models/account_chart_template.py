@@ -86,7 +86,7 @@ class AccountChartTemplate(models.AbstractModel):
     def _load_psi_demo_french_identity(self, company):
         """The demo's French seller (name, address, SIRET, VAT number) on the
         main company of a database created for France, unless it has one;
-        the story's French customers speak French."""
+        the story's French customers speak French, and so do its projects."""
         if company == self.env.ref("base.main_company") and not (
             company.vat or company.company_registry
         ):
@@ -97,6 +97,11 @@ class AccountChartTemplate(models.AbstractModel):
             self._get_psi_demo_records("res.partner").filtered(
                 lambda partner: partner.commercial_partner_id.country_id.code == "FR"
             ).lang = "fr_FR"
+            # the orders' projects, made in the language of the installation,
+            # call their tasks as Odoo does in French
+            projects = self._get_psi_demo_records("sale.order").project_ids
+            french = projects.with_context(lang="fr_FR")
+            french.label_tasks = french.default_get(["label_tasks"])["label_tasks"]
 
     @api.model
     def _get_psi_demo_records(self, model):

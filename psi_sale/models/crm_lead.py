@@ -36,6 +36,16 @@ class CrmLead(models.Model):
         "interested in. Their offers pre-fill the quotation.",
     )
 
+    plain_tag_ids = fields.Many2many(
+        "crm.tag",
+        string="Plain Tags",
+        compute="_compute_plain_tag_ids",
+        inverse="_inverse_plain_tag_ids",
+        domain="[('is_offer_category', '=', False)]",
+        help="The tags that are not offer categories: the form shows the offer "
+        "categories apart.",
+    )
+
     @api.depends("tag_ids", "tag_ids.is_offer_category")
     def _compute_offer_category_ids(self):
         for lead in self:
@@ -56,6 +66,18 @@ class CrmLead(models.Model):
                 )
             tags = lead.tag_ids.filtered(lambda tag: not tag.is_offer_category)
             lead.tag_ids = tags | lead.offer_category_ids
+
+    @api.depends("tag_ids", "tag_ids.is_offer_category")
+    def _compute_plain_tag_ids(self):
+        for lead in self:
+            lead.plain_tag_ids = lead.tag_ids.filtered(
+                lambda tag: not tag.is_offer_category
+            )
+
+    def _inverse_plain_tag_ids(self):
+        for lead in self:
+            categories = lead.tag_ids.filtered("is_offer_category")
+            lead.tag_ids = lead.plain_tag_ids | categories
 
     @api.constrains("probability")
     def _check_probability(self):
@@ -321,3 +343,18 @@ class CrmLead(models.Model):
             self.ids,
             MAX_TRIES_ON_CONCURRENCY_FAILURE,
         )
+
+    # Demo -------------------------------------------------------------------
+
+    @api.model
+    def _archive_stock_demo_leads(self):
+        """psi_sale's demo tells PSI Conseil's story: the demo leads of Odoo's
+        crm (its furniture pipeline) leave their teams, then are archived, as
+        lost: the lead scoring of PSI Conseil's team (Odoo's Sales team) does
+        not count them."""
+        data = self.env["ir.model.data"].search(
+            [("module", "=", "crm"), ("model", "=", self._name)]
+        )
+        leads = self.browse(data.mapped("res_id")).exists().filtered("active")
+        leads.team_id = False
+        leads.action_archive()

@@ -69,3 +69,21 @@ class IrActionsReport(models.Model):
             if orders.filtered("signature") == orders:
                 report_ref = "psi_sale.action_report_order_form"
         return super()._render_qweb_pdf(report_ref, res_ids=res_ids, data=data)
+
+    def _get_rendering_context(self, report, docids, data):
+        """A posted invoice shown on the customer portal is titled as the
+        invoice it is. Odoo's portal asks for a PROFORMA (context key
+        ``proforma_invoice``) for every invoice whose PDF Print & Send has not
+        made yet, posted and numbered ones too; a pro forma asked for in DATA
+        (the portal's download of such an invoice) stays one."""
+        asked = bool(data and data.get("proforma"))
+        data = super()._get_rendering_context(report, docids, data)
+        if (
+            self.env.context.get("proforma_invoice")
+            and not asked
+            and report.is_invoice_report
+        ):
+            invoices = self.env[report.model].browse(docids)
+            if invoices and set(invoices.mapped("state")) == {"posted"}:
+                data["proforma"] = False
+        return data

@@ -18,9 +18,11 @@ from . import test_invoicing
 from . import test_exact_deductions
 from . import test_order_end
 from . import test_portal_tracking
+from . import test_portal_invoice
 from . import test_tour_full_process
 from . import test_i18n
 from . import test_french_database
+from . import test_french_demo
 from . import test_french_invoice
 from . import test_french_vat
 from . import test_french_demo_signature

@@ -1,3 +1,7 @@
+import ast
+
+from lxml import etree
+
 from odoo.exceptions import ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
@@ -34,11 +38,51 @@ class TestCrmOfferCategory(PsiCommon):
     def test_offer_categories_in_the_form(self):
         with Form(self.env["crm.lead"]) as form:
             form.name = "Refonte du SI"
-            form.tag_ids.add(self.tag_plain)
+            form.plain_tag_ids.add(self.tag_plain)
             form.offer_category_ids.add(self.category_consulting)
+            self.assertEqual(form.plain_tag_ids[:], self.tag_plain)
         lead = form.record
         self.assertEqual(lead.tag_ids, self.tag_plain + self.category_consulting)
         self.assertEqual(lead.offer_category_ids, self.category_consulting)
+        self.assertEqual(lead.plain_tag_ids, self.tag_plain)
+
+    def test_the_form_shows_offer_categories_once(self):
+        """The offer categories are not shown again among the tags: the
+        form's stock tag field is hidden; the one shown lists and offers the
+        plain tags only."""
+        for view_type in ("form", "list"):
+            arch = self.env["crm.lead"].get_view(view_type=view_type)["arch"]
+            for field in etree.fromstring(arch).iterfind(".//field[@name='tag_ids']"):
+                self.assertIn(
+                    field.get("invisible") or field.get("column_invisible"),
+                    ("1", "True"),
+                )
+        form = self.env["crm.lead"].get_view(view_type="form")["arch"]
+        self.assertTrue(etree.fromstring(form).xpath("//field[@name='plain_tag_ids']"))
+        field = self.env["crm.lead"].fields_get(["plain_tag_ids"])["plain_tag_ids"]
+        tags = self.env["crm.tag"].search(ast.literal_eval(field["domain"]))
+        self.assertIn(self.tag_plain, tags)
+        self.assertFalse(tags.filtered("is_offer_category"))
+        lead = self._lead(
+            tag_ids=[Command.set((self.tag_plain + self.category_audit).ids)]
+        )
+        self.assertEqual(lead.plain_tag_ids, self.tag_plain)
+        self.assertEqual(lead.offer_category_ids, self.category_audit)
+
+    def test_plain_tags_and_offer_categories_written_at_once(self):
+        lead = self._lead(offer_category_ids=[Command.set(self.category_audit.ids)])
+        other_tag = self.env["crm.tag"].create({"name": "Grand compte"})
+        lead.write(
+            {
+                "plain_tag_ids": [Command.set((self.tag_plain + other_tag).ids)],
+                "offer_category_ids": [Command.set(self.category_consulting.ids)],
+            }
+        )
+        self.assertEqual(
+            lead.tag_ids, self.tag_plain + other_tag + self.category_consulting
+        )
+        lead.plain_tag_ids = other_tag
+        self.assertEqual(lead.tag_ids, other_tag + self.category_consulting)
 
     def test_only_offer_categories_can_be_picked(self):
         lead = self._lead(offer_category_ids=[Command.set(self.category_audit.ids)])

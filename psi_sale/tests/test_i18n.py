@@ -4,7 +4,7 @@ import os
 import polib
 
 from odoo.modules.module import get_module_path
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools.translate import trans_export
 
 
@@ -41,4 +41,20 @@ class TestI18n(TransactionCase):
         }
         self.assertEqual(
             self._msgids(shipped) - translated, set(), "untranslated in fr.po"
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestPortalTranslations(HttpCase):
+    """The portal's texts are French for a French customer, the chatter's
+    (mail's) too."""
+
+    def test_the_portal_has_the_chatters_translations(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        answer = self.url_open("/website/translations/1?lang=fr_FR")
+        self.assertEqual(answer.status_code, 200)
+        modules = answer.json()["modules"]
+        self.assertIn(
+            {"id": "The conversation is empty.", "string": "La conversation est vide."},
+            modules["mail"]["messages"],
         )

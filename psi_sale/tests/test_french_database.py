@@ -130,6 +130,9 @@ class TestFrenchDatabase(TransactionCase):
             )
         )
         self.assertEqual(page_count(pdf), 1)
+        # l10n_fr_account's block of the customer's address (the invoice is
+        # addressed to a contact of the customer) is not printed again
+        self.assertEqual(missing_texts(pdf, "Adresse du client"), ["Adresse du client"])
         pdf, _format = report._render_qweb_pdf(
             "account.account_invoices", down_payment.ids
         )

@@ -19,6 +19,9 @@ FRENCH_DEMO_COMPANY = {
     "trade_register_city": "Lyon",
 }
 FRENCH_DEMO_SIRET = "12345678210001"
+# its bank account, which its invoices give for payment (Odoo's Factur-X
+# refuses to send an invoice without one)
+FRENCH_DEMO_IBAN = "FR7630006000011234567890189"
 
 
 class AccountChartTemplate(models.AbstractModel):
@@ -84,15 +87,21 @@ class AccountChartTemplate(models.AbstractModel):
 
     @api.model
     def _load_psi_demo_french_identity(self, company):
-        """The demo's French seller (name, address, SIRET, VAT number) on the
-        main company of a database created for France, unless it has one;
-        the story's French customers speak French, and so do its projects."""
+        """The demo's French seller (name, address, SIRET, VAT number, bank
+        account) on the main company of a database created for France, unless
+        it has one; the story's French customers speak French, and so do its
+        projects."""
         if company == self.env.ref("base.main_company") and not (
             company.vat or company.company_registry
         ):
             company.write(FRENCH_DEMO_COMPANY)
             if "siret" in company._fields:  # l10n_fr
                 company.siret = FRENCH_DEMO_SIRET
+            company.partner_id.bank_ids = [
+                Command.create(
+                    {"acc_number": FRENCH_DEMO_IBAN, "allow_out_payment": True}
+                )
+            ]
         if self.env["res.lang"]._lang_get("fr_FR"):
             self._get_psi_demo_records("res.partner").filtered(
                 lambda partner: partner.commercial_partner_id.country_id.code == "FR"

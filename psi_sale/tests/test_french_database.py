@@ -138,6 +138,21 @@ class TestFrenchDatabase(TransactionCase):
         )
         self.assertEqual(page_count(pdf), 1, "a one-line invoice")
 
+    def test_demo_invoice_can_be_sent_with_its_factur_x(self):
+        """Send & Print of a demo invoice: its Factur-X is complete (the
+        company's bank account on the invoice), nothing stops the sending."""
+        invoice = self.order.invoice_ids.sorted("id")[-1]
+        self.assertTrue(invoice.partner_bank_id)
+        wizard = self.env["account.move.send.wizard"].create({"move_id": invoice.id})
+        self.assertEqual(wizard.invoice_edi_format, "facturx")
+        self.assertFalse(
+            [
+                alert
+                for alert in (wizard.alerts or {}).values()
+                if alert.get("level") == "danger"
+            ]
+        )
+
     def test_quotation_sent_with_the_order_form(self):
         """ "Envoyer par e-mail" on the demo quotation attaches its order form,
         a real PDF."""

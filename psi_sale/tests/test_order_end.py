@@ -1,7 +1,7 @@
 from lxml import html
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import PsiCommon
 
@@ -326,8 +326,24 @@ class TestOrderEnd(PsiCommon):
         )
         self.assertEqual(closing.amount_to_invoice, 3000)
         self.assertFalse(order.invoice_ids, "nothing done before the choice")
-        closing.line_ids[1].invoice_as_ordered = True
-        self.assertEqual(closing.amount_to_invoice, 6000)
+        # the choice made in the dialog, as the web client saves it
+        action = order.with_user(self.sales_manager).action_close_order()
+        with Form(
+            self.env[action["res_model"]]
+            .with_user(self.sales_manager)
+            .with_context(**action["context"])
+        ) as form:
+            with form.line_ids.edit(1) as line:
+                line.invoice_as_ordered = True
+            self.assertEqual(form.amount_to_invoice, 6000)
+        closing = form.record
+        self.assertRecordValues(
+            closing.line_ids,
+            [
+                {"sale_line_id": consulting.id, "quantity": 5, "amount": 3000},
+                {"sale_line_id": audit.id, "quantity": 1, "amount": 3000},
+            ],
+        )
         closing.action_close()
         invoice = order.invoice_ids
         self.assertEqual(invoice.amount_untaxed, 6000)

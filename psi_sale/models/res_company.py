@@ -192,6 +192,12 @@ class ResCompany(models.Model):
                     )
                 )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("vat_on_debits"):
+            self._add_service_tax_on_debits()
+        return result
+
     def _get_hours_per_day(self, partner=None):
         """The length of a working day, in hours, for PARTNER's contract with
         this company: the customer's contractual day, else the company's, else
@@ -250,6 +256,26 @@ class ResCompany(models.Model):
         )
         scopes = ["service", False, "consu"]
         return taxes.sorted(lambda tax: scopes.index(tax.tax_scope))[:1] or default
+
+    def _add_service_tax_on_debits(self):
+        """Under the debits option, a French company's services need a tax due
+        on invoice: the French chart has one for goods only, so the chart's
+        service tax on payment is copied, due on invoice."""
+        for company in self.filtered(lambda company: company._is_french()):
+            on_debits = company._get_service_sale_taxes(on_debits=True)
+            on_payment = company._get_service_sale_taxes(on_debits=False)
+            if (
+                on_debits.tax_scope != "service"
+                and on_payment.tax_scope == "service"
+                and on_payment.tax_exigibility == "on_payment"
+            ):
+                on_payment.copy(
+                    {
+                        "name": self.env._("%(tax)s on debits", tax=on_payment.name),
+                        "tax_exigibility": "on_invoice",
+                        "cash_basis_transition_account_id": False,
+                    }
+                )
 
     def action_apply_vat_option_to_products(self):
         """Give the company's service products the sale tax of its VAT

@@ -90,12 +90,18 @@ class TestFrenchVatOnCollection(FacturXCommon):
         settings.vat_on_debits = True
         settings.save().execute()
         product = self._service()
+        # the French chart's tax due on invoice is for goods: a service one
+        # is made, so that the invoice still says services (BT-23, PDF)
         self.assertRecordValues(
-            self._taxes(product), [{"tax_exigibility": "on_invoice"}]
+            self._taxes(product),
+            [{"amount": 20, "tax_exigibility": "on_invoice", "tax_scope": "service"}],
         )
         invoice = self._posted_invoice(product)
         self.assertEqual(self._due_date_codes(invoice), ["5"])
-        self.assertFalse(missing_texts(self._pdf(invoice), DEBITS_MENTION))
+        self.assertEqual(invoice.facturx_business_process, "S1")
+        self.assertFalse(
+            missing_texts(self._pdf(invoice), DEBITS_MENTION, "Prestation de services")
+        )
 
     def test_option_applies_to_existing_services_on_demand_only(self):
         service, goods = (

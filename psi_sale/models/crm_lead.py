@@ -351,10 +351,16 @@ class CrmLead(models.Model):
         """psi_sale's demo tells PSI Conseil's story: the demo leads of Odoo's
         crm (its furniture pipeline) leave their teams, then are archived, as
         lost: the lead scoring of PSI Conseil's team (Odoo's Sales team) does
-        not count them."""
+        not count them. Only on a database of demo leads alone: on one in use
+        (a lead of its own), every lead stays as it is."""
         data = self.env["ir.model.data"].search(
             [("module", "=", "crm"), ("model", "=", self._name)]
         )
+        demo = self.env["ir.model.data"].search([("model", "=", self._name)])
+        if self.with_context(active_test=False).search_count(
+            [("id", "not in", demo.mapped("res_id"))], limit=1
+        ):
+            return
         leads = self.browse(data.mapped("res_id")).exists().filtered("active")
         leads.team_id = False
         leads.action_archive()

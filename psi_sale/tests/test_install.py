@@ -77,3 +77,18 @@ class TestInstall(TransactionCase):
         self.assertTrue(user.has_group("crm.group_use_lead"))
         menus = self.env["ir.ui.menu"].with_user(user).load_menus(debug=False)
         self.assertIn(self.env.ref("crm.crm_menu_leads").id, menus)
+
+    def test_demo_leaves_the_leads_of_a_database_in_use(self):
+        """Odoo's demo leads are archived by psi_sale's demo on a database of
+        demo leads alone; on one with a lead of its own, none is touched."""
+        stock_demo = self.env.ref("crm.crm_case_1")
+        stock_demo.write(
+            {
+                "active": True,
+                "team_id": self.env.ref("sales_team.team_sales_department").id,
+            }
+        )
+        self.env["crm.lead"].create({"name": "Appel entrant", "type": "lead"})
+        self.env["crm.lead"]._archive_stock_demo_leads()
+        self.assertTrue(stock_demo.active)
+        self.assertTrue(stock_demo.team_id)

@@ -591,12 +591,11 @@ class SaleOrder(models.Model):
         self.ensure_one()
         currency = self.currency_id
         balances = {}
-        for line in self.order_line.filtered("is_downpayment"):
+        for line in self.order_line.filtered(
+            lambda line: line.is_downpayment and not line.display_type
+        ):
             balance = line._get_down_payment_balance()
-            if (
-                not line.display_type
-                and currency.compare_amounts(balance.to_deduct, 0) > 0
-            ):
+            if currency.compare_amounts(balance.to_deduct, 0) > 0:
                 balances[line] = balance
         if not balances:
             return {}
@@ -608,7 +607,7 @@ class SaleOrder(models.Model):
         if policy != "full" and not self.env.context.get("close_orders") and lines:
             billed = sum(line._get_untaxed_amount_to_bill() for line in lines)
             amount = min(max(billed, 0.0), to_deduct)
-            if policy == "proportional" and not self._is_fully_invoiced_with_this():
+            if policy == "proportional" and self._get_lines_left_uninvoiced():
                 invoiced = sum(balance.invoiced for balance in balances.values())
                 after = self._get_regular_amount_invoiced() + billed
                 share = (
@@ -643,23 +642,6 @@ class SaleOrder(models.Model):
                 sign = -1 if move.move_type == "out_refund" else 1
                 amount += sign * invoice_line.price_subtotal
         return amount
-
-    def _is_fully_invoiced_with_this(self):
-        """Every line invoiced up to its ordered quantity once its quantity to
-        invoice is."""
-        self.ensure_one()
-        precision = self.env["decimal.precision"].precision_get(
-            "Product Unit of Measure"
-        )
-        return all(
-            float_compare(
-                line.qty_invoiced + line.qty_to_invoice,
-                line.product_uom_qty,
-                precision_digits=precision,
-            )
-            >= 0
-            for line in self._regular_lines()
-        )
 
     # Closing: the last invoice deducts every down payment left ----------------
 
@@ -736,9 +718,10 @@ class SaleOrder(models.Model):
                     )
                 )
 
-    def _get_lines_left_by_closing(self):
-        """[(order line, quantity, untaxed amount)]: what the order's closing
-        would leave uninvoiced of the ordered quantities."""
+    def _get_lines_left_uninvoiced(self):
+        """[(order line, quantity, untaxed amount)]: what the order's next
+        invoice (its closing's) would leave uninvoiced of the ordered
+        quantities, its quantities to invoice invoiced."""
         self.ensure_one()
         precision = self.env["decimal.precision"].precision_get(
             "Product Unit of Measure"

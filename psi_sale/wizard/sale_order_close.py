@@ -52,7 +52,7 @@ class SaleOrderClose(models.TransientModel):
     @api.depends("order_id")
     def _compute_line_ids(self):
         for wizard in self:
-            left = wizard.order_id._get_lines_left_by_closing()
+            left = wizard.order_id._get_lines_left_uninvoiced()
             wizard.line_ids = [Command.clear()] + [
                 Command.create(
                     {"sale_line_id": line.id, "quantity": quantity, "amount": amount}

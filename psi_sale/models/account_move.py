@@ -199,17 +199,22 @@ class AccountMove(models.Model):
 
     def _get_operation_nature(self):
         """The nature of the invoiced operations, as French invoices print
-        it: "service", "goods" or "mixed", from the tax scope of the lines'
-        taxes, else from their products' type; False when neither tells."""
+        it and their Factur-X's business process (BT-23) says it: "service",
+        "goods" or "mixed", from the tax scope of the lines' taxes, else from
+        their products' type (for down payment lines, the invoiced orders'
+        products); False when neither tells."""
         self.ensure_one()
         lines = self.invoice_line_ids.filtered(
             lambda line: line.display_type == "product"
         )
         kinds = set(filter(None, lines.tax_ids.mapped("tax_scope")))
         if not kinds:
+            down_payments = lines.filtered("is_downpayment")
+            products = (lines - down_payments).product_id
+            products |= down_payments.sale_line_ids.order_id._regular_lines().product_id
             kinds = {
                 "service" if product_type == "service" else "consu"
-                for product_type in lines.product_id.mapped("type")
+                for product_type in products.mapped("type")
             }
         if kinds == {"service"}:
             return "service"
@@ -312,28 +317,13 @@ class AccountMove(models.Model):
         return code
 
     def _compute_facturx_business_process(self):
-        """The letter: from the tax scope of the lines' taxes (S services, B
-        goods, M both), else from the products' types (those of the invoiced
-        orders for down payment lines); the digit: 2 for an invoice already
+        """The letter: the nature of the operations (S services, B goods, M
+        both; B when nothing tells); the digit: 2 for an invoice already
         paid, 4 for a definitive invoice after down payments (one that deducts
         some), 1 otherwise (down payment invoices included)."""
         self.ensure_one()
-        scopes = set(self.invoice_line_ids.tax_ids.mapped("tax_scope"))
-        if not scopes & {"service", "consu"}:
-            products = self.invoice_line_ids.product_id
-            products |= (
-                self.invoice_line_ids.sale_line_ids.order_id.order_line.product_id
-            )
-            scopes = {
-                "service" if ptype == "service" else "consu"
-                for ptype in products.mapped("type")
-            }
-        if {"service", "consu"} <= scopes:
-            letter = "M"
-        elif "service" in scopes:
-            letter = "S"
-        else:
-            letter = "B"
+        nature = self._get_operation_nature()
+        letter = {"service": "S", "goods": "B", "mixed": "M"}.get(nature, "B")
         digit = "1"
         if (
             self.move_type == "out_invoice"

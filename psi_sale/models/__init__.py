@@ -1,4 +1,3 @@
-from . import uom_uom
 from . import res_company
 from . import res_partner
 from . import res_config_settings
@@ -12,7 +11,6 @@ from . import project_task
 from . import product_template
 from . import account_chart_template
 from . import account_move
-from . import account_move_line
 from . import account_edi_xml_cii
 from . import ir_actions_report
 from . import ir_http

@@ -10,7 +10,7 @@ PAID_STATES = ("paid", "in_payment")
 
 
 class AccountMove(models.Model):
-    """Invoices of orders: their opportunity, their day, the down payment
+    """Invoices of orders: their opportunity, the down payment
     invoices they deduct; the legal mentions of French invoices."""
 
     _inherit = "account.move"
@@ -22,12 +22,6 @@ class AccountMove(models.Model):
         index="btree_not_null",
         groups="sales_team.group_sale_salesman",
         help="The opportunity of the invoiced orders.",
-    )
-    hours_per_day = fields.Float(
-        string="Hours per Day",
-        compute="_compute_hours_per_day",
-        digits=(16, 2),
-        help="Length of a day invoiced in days: the invoiced order's.",
     )
     deducted_down_payment_ids = fields.Many2many(
         "account.move",
@@ -51,13 +45,6 @@ class AccountMove(models.Model):
             move.opportunity_id = move.line_ids.sale_line_ids.order_id.opportunity_id[
                 :1
             ]
-
-    @api.depends("invoice_line_ids.sale_line_ids.order_id.hours_per_day")
-    def _compute_hours_per_day(self):
-        for move in self:
-            move.hours_per_day = move.invoice_line_ids.sale_line_ids.order_id[
-                :1
-            ].hours_per_day
 
     @api.depends("invoice_line_ids.sale_line_ids.invoice_lines.move_id.state")
     def _compute_deducted_down_payment_ids(self):

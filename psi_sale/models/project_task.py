@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import float_is_zero
 
 from odoo.addons.project.models.project_task import CLOSED_STATES
@@ -7,12 +7,6 @@ from odoo.addons.project.models.project_task import CLOSED_STATES
 class ProjectTask(models.Model):
     _inherit = "project.task"
 
-    allocated_days = fields.Float(
-        compute="_compute_allocated_days",
-        compute_sudo=True,  # shown on the task to project users without sales rights
-        help="The allocated hours in days of the order's (else the company's) "
-        "hours per day.",
-    )
     sale_qty_ordered = fields.Float(
         related="sale_line_id.product_uom_qty",
         string="Ordered Quantity",
@@ -37,19 +31,6 @@ class ProjectTask(models.Model):
         help="Set while the task is cancelled with its sales order: the stage it "
         "goes back to when the order is confirmed again.",
     )
-
-    @api.depends(
-        "allocated_hours",
-        "sale_line_id.order_id.hours_per_day",
-        "company_id.timesheet_hours_per_day",
-    )
-    def _compute_allocated_days(self):
-        for task in self:
-            hours_per_day = (
-                task.sale_line_id.order_id.hours_per_day
-                or (task.company_id or self.env.company)._get_hours_per_day()
-            )
-            task.allocated_days = task.allocated_hours / hours_per_day
 
     def _filter_time_logged(self):
         """These tasks with time logged on them or on their sub-tasks."""

@@ -6,63 +6,9 @@ from odoo.tools import formatLang
 # Printed as they are on the invoices of French companies: French legal texts
 VAT_FRANCHISE_MENTION = "TVA non applicable, art. 293 B du CGI"
 
-DAY_ROUNDING = [
-    ("none", "No rounding"),
-    ("quarter", "Quarter day"),
-    ("half", "Half day"),
-]
-OVERRUN_POLICY = [
-    ("invoice", "Invoice all the time delivered"),
-    ("cap", "Invoice at most the ordered quantity"),
-]
-OVERRUN_POLICY_HELP = (
-    "Time delivered beyond the ordered quantity: invoiced like the rest (Odoo's "
-    "standard), or never invoiced unless the ordered quantity is raised (it "
-    "stays visible on the order)."
-)
-
-
-def check_hours_per_day(records, field_name):
-    """Refuse a length of day that is not within (0, 24] hours (empty allowed
-    where the field is optional: it is then ``0``)."""
-    for record in records:
-        hours = record[field_name]
-        if (
-            hours < 0
-            or hours > 24
-            or (hours == 0 and record._fields[field_name].required)
-        ):
-            raise ValidationError(
-                records.env._(
-                    "%(record)s: hours per working day must be more than 0 and "
-                    "at most 24 (%(hours)s given).",
-                    record=record.display_name,
-                    hours=hours,
-                )
-            )
-
 
 class ResCompany(models.Model):
     _inherit = "res.company"
-
-    timesheet_hours_per_day = fields.Float(
-        string="Hours per Working Day",
-        compute="_compute_timesheet_hours_per_day",
-        store=True,
-        readonly=False,
-        precompute=True,
-        required=True,
-        digits=(16, 2),
-        help="How many hours make a day sold or invoiced in days: the default "
-        "of the company's orders.",
-    )
-    timesheet_day_rounding = fields.Selection(
-        DAY_ROUNDING,
-        string="Rounding of Delivered Days",
-        default="none",
-        required=True,
-        help="Default rounding (up) of the days delivered on timesheets.",
-    )
 
     crm_stage_rules = fields.Boolean(
         string="Stage Rules",
@@ -104,14 +50,6 @@ class ResCompany(models.Model):
         "whenever the down payments fit in it, never a credit note); or in "
         "proportion to the share of the order each invoice bills, the invoice "
         "completing the order deducting what remains.",
-    )
-
-    overrun_policy = fields.Selection(
-        OVERRUN_POLICY,
-        string="Time over the Ordered Quantity",
-        default="invoice",
-        required=True,
-        help=OVERRUN_POLICY_HELP,
     )
 
     # French legal mentions of invoices (in French: they are printed as typed)
@@ -170,16 +108,6 @@ class ResCompany(models.Model):
         "company is registered, printed on its invoices with its SIREN.",
     )
 
-    @api.depends("resource_calendar_id")
-    def _compute_timesheet_hours_per_day(self):
-        for company in self:
-            if not company.timesheet_hours_per_day:
-                company.timesheet_hours_per_day = company._get_hours_per_day()
-
-    @api.constrains("timesheet_hours_per_day")
-    def _check_timesheet_hours_per_day(self):
-        check_hours_per_day(self, "timesheet_hours_per_day")
-
     @api.constrains("invoice_penalty_rate")
     def _check_invoice_penalty_rate(self):
         for company in self:
@@ -197,19 +125,6 @@ class ResCompany(models.Model):
         if vals.get("vat_on_debits"):
             self._add_service_tax_on_debits()
         return result
-
-    def _get_hours_per_day(self, partner=None):
-        """The length of a working day, in hours, for PARTNER's contract with
-        this company: the customer's contractual day, else the company's, else
-        its working schedule's, else the 8 hours of Odoo's Days unit. The one
-        place of this chain: orders take it, their lines and tasks the order's."""
-        self.ensure_one()
-        return (
-            (partner and partner.commercial_partner_id.timesheet_hours_per_day)
-            or self.timesheet_hours_per_day
-            or self.resource_calendar_id.hours_per_day
-            or 8.0
-        )
 
     # French invoices ----------------------------------------------------------
 

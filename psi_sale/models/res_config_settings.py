@@ -4,12 +4,6 @@ from odoo import api, fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    timesheet_hours_per_day = fields.Float(
-        related="company_id.timesheet_hours_per_day", readonly=False
-    )
-    timesheet_day_rounding = fields.Selection(
-        related="company_id.timesheet_day_rounding", readonly=False
-    )
     quotation_offer_lines = fields.Selection(
         related="company_id.quotation_offer_lines", readonly=False
     )
@@ -21,9 +15,6 @@ class ResConfigSettings(models.TransientModel):
     )
     down_payment_deduction = fields.Selection(
         related="company_id.down_payment_deduction", readonly=False
-    )
-    overrun_policy = fields.Selection(
-        related="company_id.overrun_policy", readonly=False
     )
     invoice_penalty_rate = fields.Float(
         related="company_id.invoice_penalty_rate", readonly=False

@@ -1,8 +1,6 @@
 import re
 
-from odoo import api, fields, models
-
-from .res_company import check_hours_per_day
+from odoo import fields, models
 
 # French e-invoicing address (scheme 0225): SIREN, SIREN_SIRET,
 # SIREN_SIRET_routing code or SIREN_suffix
@@ -15,16 +13,6 @@ class ResPartner(models.Model):
     peppol_eas = fields.Selection(
         selection_add=[("0225", "0225 - French e-invoicing address (SIREN, SIRET)")]
     )
-    timesheet_hours_per_day = fields.Float(
-        string="Hours per Working Day",
-        digits=(16, 2),
-        help="Contractual length of a day for this customer; leave empty to use "
-        "the company's.",
-    )
-
-    @api.constrains("timesheet_hours_per_day")
-    def _check_timesheet_hours_per_day(self):
-        check_hours_per_day(self, "timesheet_hours_per_day")
 
     def _compute_peppol_eas(self):
         """A French company with a SIREN gets the French e-invoicing scheme
@@ -44,10 +32,6 @@ class ResPartner(models.Model):
             if partner.peppol_eas == "0225" and not partner.peppol_endpoint:
                 partner.peppol_endpoint = partner._get_french_einvoicing_address()
         return result
-
-    @api.model
-    def _commercial_fields(self):
-        return super()._commercial_fields() + ["timesheet_hours_per_day"]
 
     def _build_error_peppol_endpoint(self, eas, endpoint):
         if eas == "0225" and not FRENCH_ADDRESS_RE.match(endpoint):

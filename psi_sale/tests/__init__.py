@@ -6,7 +6,7 @@ from . import test_crm_access
 from . import test_access_matrix
 from . import test_bad_input
 from . import test_crm_activity_plan
-from . import test_days_hours
+from . import test_invoice_days
 from . import test_order_tasks
 from . import test_order_cockpit
 from . import test_quotation_from_opportunity

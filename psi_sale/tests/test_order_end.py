@@ -8,8 +8,8 @@ from .common import PsiCommon
 
 @tagged("post_install", "-at_install")
 class TestOrderEnd(PsiCommon):
-    """The end of the deal: time over the ordered days, closing an order,
-    hours as logged, days rounded when a period is invoiced."""
+    """The end of the deal: the portal's overrun and hours, closing an
+    order."""
 
     @classmethod
     def setUpClass(cls):
@@ -18,7 +18,6 @@ class TestOrderEnd(PsiCommon):
         cls.salesperson = cls._user(
             "psi_end_salesperson", "sales_team.group_sale_salesman", lang="fr_FR"
         )
-        cls.upsell = cls.env.ref("sale.mail_act_sale_upsell")
 
     def _order_of(self, product, quantity, policy="invoice"):
         self.company_a.overrun_policy = policy
@@ -27,12 +26,6 @@ class TestOrderEnd(PsiCommon):
         order.action_confirm()
         self.assertEqual(order.overrun_policy, policy)
         return order
-
-    def _upsell_activities(self, order):
-        self.env.flush_all()  # as at the end of the request that logs the time
-        return order.activity_ids.filtered(
-            lambda activity: activity.activity_type_id == self.upsell
-        )
 
     def _invoice_delivered(self, order, mode="lines_deduct", **values):
         wizard = (
@@ -43,136 +36,7 @@ class TestOrderEnd(PsiCommon):
         wizard.create_invoices()
         return order.invoice_ids.filtered(lambda move: move.state == "draft")
 
-    # Overrun -------------------------------------------------------------------
-
-    def test_overrun_is_shown_and_told_once_then_invoiced(self):
-        order = self._order_of(self.product_consulting, 2)
-        line = order.order_line
-        self._log(line, (self.employee_1, 14), (self.employee_2, 7))
-        self.assertRecordValues(
-            line,
-            [
-                {
-                    "qty_delivered": 3,
-                    "qty_overrun": 1,
-                    "hours_overrun": 7,
-                    "overrun_amount": 600,
-                    "qty_to_invoice": 3,
-                }
-            ],
-        )
-        self.assertEqual(order.overrun_amount, 600)
-        activity = self._upsell_activities(order)
-        self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.user_id, self.salesperson)
-        note = activity.note  # in the salesperson's language
-        self.assertIn(order.name, note)
-        self.assertIn("3,00 Jours livrés pour 2,00 commandés", note)
-        self._log(line, (self.employee_1, 2))
-        self.assertEqual(len(self._upsell_activities(order)), 1, "one per crossing")
-        invoice = order._create_invoices()
-        self.assertEqual(invoice.invoice_line_ids.quantity, 3.29)
-
-    def test_cap_invoices_the_ordered_days_and_keeps_the_rest_visible(self):
-        order = self._order_of(self.product_consulting, 2, policy="cap")
-        line = order.order_line
-        self._log(line, (self.employee_1, 21))
-        self.assertEqual(line.qty_to_invoice, 2)
-        self.assertEqual(line.untaxed_amount_to_invoice, 1200)
-        invoice = order._create_invoices()
-        self.assertEqual(invoice.invoice_line_ids.quantity, 2)
-        self.assertEqual(invoice.amount_untaxed, 1200)
-        self.assertRecordValues(
-            line,
-            [
-                {
-                    "qty_delivered": 3,
-                    "qty_invoiced": 2,
-                    "qty_to_invoice": 0,
-                    "qty_overrun": 1,
-                    "hours_overrun": 7,
-                    "untaxed_amount_to_invoice": 0,
-                }
-            ],
-        )
-        with self.assertRaises(UserError):  # nothing left to invoice
-            order._create_invoices()
-        # the ordered quantity raised: the extra day is invoiced
-        line.product_uom_qty = 3
-        self.assertEqual(line.qty_to_invoice, 1)
-        self.assertFalse(line.qty_overrun)
-
-    def test_prepaid_line_over_its_quantity_gets_one_activity(self):
-        order = self._order_of(self.product_training, 2)
-        line = order.order_line
-        self._log(line, (self.employee_1, 21))
-        self.assertEqual(line.qty_overrun, 1)
-        self._log(line, (self.employee_2, 3))
-        self.assertEqual(len(self._upsell_activities(order)), 1)
-
-    def test_raised_quantity_tells_again_at_the_next_crossing(self):
-        order = self._order_of(self.product_consulting, 1)
-        line = order.order_line
-        self._log(line, (self.employee_1, 10))
-        self.assertEqual(len(self._upsell_activities(order)), 1)
-        line.product_uom_qty = 2
-        self._log(line, (self.employee_1, 7))
-        self.assertEqual(len(self._upsell_activities(order)), 2)
-
-    def _overrun_activities_at_the_cost_of_one(self, orders):
-        """Log 10 hours on each line of ORDERS (of 1 day each) in the queries
-        that logging them on one such order costs: their upsell activities."""
-        one = self._order((self.product_consulting, 1))
-        self.env.flush_all()
-        before = self.cr.sql_log_count
-        self._log(one.order_line, (self.employee_1, 10))
-        self.assertEqual(len(self._upsell_activities(one)), 1)
-        with self.assertQueryCount(self.cr.sql_log_count - before):
-            self._log(orders.order_line, (self.employee_1, 10))
-            return self._upsell_activities(orders)
-
-    def test_overrun_activities_cost_no_query_per_line(self):
-        """Ten lines going over their quantity at once get their ten
-        activities in the queries that one line costs (their salesperson
-        here is the current user: an activity for another user notifies them,
-        one message each)."""
-        ten = self._order(*[(self.product_consulting, 1)] * 10)
-        activities = self._overrun_activities_at_the_cost_of_one(ten)
-        self.assertEqual(len(activities), 10)
-        self.assertEqual(activities.user_id, self.env.user)
-        self.assertIn(self.env.user.partner_id, ten.message_partner_ids)
-
-    def test_overrun_activities_of_5_orders_cost_the_queries_of_1(self):
-        """Time logged at once over the ordered quantity of five orders tells
-        their salesperson in one creation of activities (44 queries against
-        34 for one order when they were made order by order, as stock's
-        upsell step goes)."""
-        five = self.env["sale.order"].concat(
-            *(self._order((self.product_consulting, 1)) for _order in range(5))
-        )
-        activities = self._overrun_activities_at_the_cost_of_one(five)
-        self.assertEqual(len(activities), 5)
-        self.assertEqual(activities.mapped("res_id"), five.ids)
-
-    def test_overrun_check_reads_no_timesheet_per_line(self):
-        one, thousand = (
-            self._order_of(self.product_consulting, 2) for _order in range(2)
-        )
-        self._log(one.order_line, (self.employee_1, 21))
-        self._log(thousand.order_line, *[(self.employee_1, 0.5)] * 1000)
-
-        def check(order):
-            self.env.invalidate_all()
-            self.assertTrue(order.order_line.qty_overrun)
-            self.assertFalse(order.order_line._filter_overrun_to_tell())
-            self.assertFalse(order._get_prepaid_service_lines_to_upsell())
-
-        check(one)  # warm-up
-        before = self.cr.sql_log_count
-        check(one)
-        with self.assertQueryCount(self.cr.sql_log_count - before):
-            check(thousand)
-        self.assertEqual(thousand.order_line.qty_overrun, 69.43)  # 500 h / 7
+    # Portal ----------------------------------------------------------------------
 
     def test_portal_shows_overrun_and_hours_without_amounts(self):
         order = self._order_of(self.product_consulting, 2, policy="cap")
@@ -429,24 +293,6 @@ class TestOrderEnd(PsiCommon):
         down_payment._reverse_moves(cancel=True)
         invoiced.with_context(disable_cancel_warning=True).action_cancel()
         self.assertEqual(invoiced.state, "cancel")
-
-    # Rounding ------------------------------------------------------------------
-
-    def test_quarter_rounding_applies_to_a_period_too(self):
-        self.company_a.timesheet_hours_per_day = 8
-        self.company_a.timesheet_day_rounding = "quarter"
-        order = self._order_of(self.product_consulting, 5)
-        self._log(order.order_line, (self.employee_1, 6), (self.employee_2, 4))
-        self.assertEqual(order.order_line.qty_delivered, 1.25)
-        today = order.order_line.timesheet_ids[:1].date
-        invoice = self._invoice_delivered(
-            order,
-            "lines",
-            date_start_invoice_timesheet=today,
-            date_end_invoice_timesheet=today,
-        )
-        self.assertEqual(invoice.invoice_line_ids.quantity, 1.25)
-        self.assertEqual(invoice.invoice_line_ids.quantity_hours, 10)
 
 
 @tagged("post_install", "-at_install")

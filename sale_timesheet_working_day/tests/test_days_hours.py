@@ -1,17 +1,14 @@
-from lxml import etree
-
 from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Command
-from odoo.tests import Form, tagged, warmup
+from odoo.tests import Form, warmup
 
-from odoo.addons.psi_sale.factory import service_product
-from odoo.addons.psi_sale.models.sale_order_line import SaleOrderLine as PsiLine
+from odoo.addons.sale_timesheet_working_day.models.sale_order_line import (
+    SaleOrderLine as WorkingDayLine,
+)
 
-from .common import PsiCommon
+from .common import WorkingDayCommon
 
 
-@tagged("post_install", "-at_install")
-class TestDaysHours(PsiCommon):
+class TestDaysHours(WorkingDayCommon):
     """Each company's and each contract's working day, wherever days meet hours."""
 
     @classmethod
@@ -158,8 +155,7 @@ class TestDaysHours(PsiCommon):
         )
 
 
-@tagged("post_install", "-at_install")
-class TestDaysHoursQueries(PsiCommon):
+class TestDaysHoursQueries(WorkingDayCommon):
     """Recomputing delivered days costs no query per line."""
 
     @classmethod
@@ -181,122 +177,10 @@ class TestDaysHoursQueries(PsiCommon):
         self.env.invalidate_all()
         self.env.flush_all()
         before = self.cr.sql_log_count
-        super(PsiLine, self.lines)._compute_qty_delivered()  # stock Odoo alone
+        super(WorkingDayLine, self.lines)._compute_qty_delivered()  # stock Odoo alone
         self.env.flush_all()
         stock = self.cr.sql_log_count - before
         self.env.invalidate_all()
         with self.assertQueryCount(stock + 5):
             self.lines._compute_qty_delivered()
         self.assertEqual(set(self.lines.mapped("qty_delivered")), {25.0})
-
-
-@tagged("post_install", "-at_install")
-class TestInvoiceHours(PsiCommon):
-    """The hours an invoice prints beside a line in days are the timesheets
-    behind it: those stock links to the invoice, which it does for lines
-    invoiced on timesheets only. A line invoiced on its ordered quantity, or
-    delivered by hand, prints its days only, on the PDF and in Factur-X."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company_a.timesheet_hours_per_day = 8
-        cls.customer.lang = "fr_FR"  # the invoice of the issue: "2,00 Jours"
-        cls.product_expertise = service_product(
-            cls.env,
-            "Jour d'expertise",
-            800,
-            service_type="manual",
-            service_tracking="no",
-            taxes_id=[Command.clear()],
-        )
-        # 2 training days ordered, 1 consulting day, 3 expertise days by hand
-        cls.order = cls._order(
-            (cls.product_training, 2),
-            (cls.product_consulting, 5),
-            (cls.product_expertise, 3),
-        )
-        cls.training, cls.consulting, cls.expertise = cls.order.order_line
-        cls._log(cls.training + cls.consulting, (cls.employee_1, 8))
-        cls.expertise.qty_delivered = 3
-        cls.invoice = cls.order._create_invoices()
-        cls.invoice_lines = cls.invoice.invoice_line_ids
-
-    def _printed(self, invoice):
-        """The quantity cell of each line of the printed invoice, whitespace
-        folded."""
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "account.account_invoices", invoice.ids
-        )[0]
-        return [
-            " ".join(" ".join(cell.itertext()).split())
-            for cell in etree.fromstring(html, etree.HTMLParser()).xpath(
-                "//td[@name='td_quantity']"
-            )
-        ]
-
-    def _factur_x_lines(self, invoice):
-        """(unit, quantity, line notes) of each line of the Factur-X XML."""
-        xml, _errors = self.env["account.edi.xml.cii"]._export_invoice(invoice)
-        self.assertNotIn(b"HUR", xml, "no line goes out in hours")
-        ns = {
-            "ram": "urn:un:unece:uncefact:data:standard:"
-            "ReusableAggregateBusinessInformationEntity:100"
-        }
-        return [
-            (
-                item.find(".//ram:BilledQuantity", ns).get("unitCode"),
-                float(item.findtext(".//ram:BilledQuantity", namespaces=ns)),
-                item.xpath(
-                    "ram:AssociatedDocumentLineDocument/ram:IncludedNote", namespaces=ns
-                ),
-            )
-            for item in etree.fromstring(xml).xpath(
-                "//ram:IncludedSupplyChainTradeLineItem", namespaces=ns
-            )
-        ]
-
-    def test_2_ordered_days_with_8_hours_logged_print_their_days_only(self):
-        self.assertRecordValues(
-            self.invoice_lines,
-            [
-                {"quantity": 2, "timesheet_hours": 0, "quantity_hours": 16},
-                {"quantity": 1, "timesheet_hours": 8, "quantity_hours": 8},
-                {"quantity": 3, "timesheet_hours": 0, "quantity_hours": 24},
-            ],
-        )
-        training, _consulting, expertise = self._printed(self.invoice)
-        self.assertEqual(training, "2,00 Jours", "not 16:00, nor its task's 8:00")
-        self.assertEqual(expertise, "3,00 Jours", "delivered by hand: no timesheet")
-
-    def test_line_invoiced_on_timesheets_prints_their_hours(self):
-        self.assertEqual(self._printed(self.invoice)[1], "1,00 Jours 08:00 h")
-
-    def test_its_timesheets_hours_even_when_its_days_were_changed(self):
-        """A line's quantity changed on the draft: its hours stay those
-        logged, not its new days in hours (which the tracking counts)."""
-        line = self.invoice_lines[1]
-        line.quantity = 0.5
-        self.assertRecordValues(line, [{"timesheet_hours": 8, "quantity_hours": 4}])
-        self.assertEqual(self._printed(self.invoice)[1], "0,50 Jours 08:00 h")
-
-    def test_factur_x_carries_the_days_printed_and_no_hours(self):
-        self.assertEqual(
-            self._factur_x_lines(self.invoice),
-            [("DAY", 2.0, []), ("DAY", 1.0, []), ("DAY", 3.0, [])],
-        )
-
-    @warmup
-    def test_time_spent_of_many_invoices_costs_what_one_does(self):
-        order = self._order(*[(self.product_consulting, 5)] * 5)
-        self._log(order.order_line, (self.employee_2, 4))
-        invoices = self.invoice | order._create_invoices()
-        self.env.flush_all()
-        self.env.invalidate_all()
-        before = self.cr.sql_log_count
-        self.invoice.invoice_line_ids.mapped("timesheet_hours")
-        one = self.cr.sql_log_count - before
-        self.env.invalidate_all()
-        with self.assertQueryCount(one):
-            hours = invoices.invoice_line_ids.mapped("timesheet_hours")
-        self.assertEqual(hours, [0, 8, 0] + [4] * 5)

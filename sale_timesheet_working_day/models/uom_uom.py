@@ -4,9 +4,9 @@ from odoo.tools import float_round
 
 def with_day_length(records, hours_per_day):
     """RECORDS with a working day of HOURS_PER_DAY hours for stock Odoo's
-    conversions between days and hours (uom.uom._compute_quantity). psi_sale's
+    conversions between days and hours (uom.uom._compute_quantity). This addon's
     own code passes the day to _convert_working_time() instead."""
-    return records.with_context(psi_hours_per_day=hours_per_day)
+    return records.with_context(working_day_hours_per_day=hours_per_day)
 
 
 def by_day_length(records, hours_per_day):
@@ -31,7 +31,7 @@ class UomUom(models.Model):
     def _compute_quantity(
         self, qty, to_unit, round=True, rounding_method="UP", raise_if_failure=True
     ):
-        hours_per_day = self.env.context.get("psi_hours_per_day")
+        hours_per_day = self.env.context.get("working_day_hours_per_day")
         if hours_per_day and self._is_working_time(to_unit):
             return self._convert_working_time(
                 qty, to_unit, hours_per_day, round, rounding_method

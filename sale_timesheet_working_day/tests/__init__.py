@@ -1,0 +1,3 @@
+from . import test_days_hours
+from . import test_invoice_hours
+from . import test_overrun

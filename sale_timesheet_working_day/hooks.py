@@ -41,7 +41,12 @@ def pre_init_hook(env):
     company's."""
     if openupgrade.is_module_installed(env.cr, "psi_sale"):
         move_from_psi_sale(env)
-        return
+    else:
+        keep_odoo_day_on_orders(env)
+
+
+def keep_odoo_day_on_orders(env):
+    """The orders already there count days of Odoo's Days unit."""
     hours = env.ref("uom.product_uom_day")._compute_quantity(
         1, env.ref("uom.product_uom_hour"), round=False
     )

@@ -1,8 +1,6 @@
 from odoo.fields import Command
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.psi_sale.hooks import pre_init_hook
-
 
 @tagged("post_install", "-at_install")
 class TestInstall(TransactionCase):
@@ -25,7 +23,13 @@ class TestInstall(TransactionCase):
         self.assertTrue(self.module.application, "listed among the Apps")
         dependencies = self.module.dependencies_id
         self.assertLessEqual(
-            {"crm", "sale_crm", "sale_management", "sale_project", "sale_timesheet"},
+            {
+                "crm",
+                "sale_crm",
+                "sale_management",
+                "sale_project",
+                "sale_timesheet_working_day",
+            },
             set(dependencies.mapped("name")),
         )
         self.assertEqual(set(dependencies.depend_id.mapped("state")), {"installed"})
@@ -50,18 +54,6 @@ class TestInstall(TransactionCase):
                 self.assertIn(menu.id, visible, "the menu is shown to the admin")
                 if menu.action:
                     self.assertTrue(menu.action.exists())
-
-    def test_orders_made_before_keep_odoo_day(self):
-        """Installed on a database in use, the orders already there keep the
-        8 hours of Odoo's Days unit, whatever the company's working day."""
-        self.env.company.timesheet_hours_per_day = 7
-        order = self.env["sale.order"].create(
-            {"partner_id": self.env["res.partner"].create({"name": "Client"}).id}
-        )
-        self.assertEqual(order.hours_per_day, 7)
-        pre_init_hook(self.env)
-        self.env.invalidate_all()
-        self.assertEqual(order.hours_per_day, 8)
 
     def test_leads_phase_on_for_internal_users(self):
         """The process starts with leads: a new internal user sees them."""

@@ -15,6 +15,7 @@ class TestInvoiceHours(WorkingDayCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_a.timesheet_hours_per_day = 8
+        cls.customer.lang = "en_US"  # the invoices print in English
         cls.product_expertise = cls._service(
             "Jour d'expertise", 800, service_type="manual", service_tracking="no"
         )

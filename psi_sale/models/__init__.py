@@ -9,10 +9,8 @@ from . import sale_order
 from . import sale_order_line
 from . import project_task_type
 from . import project_task
-from . import product_template
 from . import account_chart_template
 from . import account_move
 from . import account_move_line
-from . import account_edi_xml_cii
 from . import ir_actions_report
 from . import ir_http

@@ -88,7 +88,7 @@ class TestFrenchFacturX(FacturXCommon):
         lines = self._lines(tree)
         self.assertEqual(
             [(unit, quantity, amount) for _name, unit, quantity, amount in lines],
-            [("DAY", 6.0, 6000.0), ("C62", -1.0, 3000.0)],
+            [("DAY", 6.0, 6000.0), ("C62", -1.0, -3000.0)],
         )
         self.assertTrue(all(line[0] for line in lines), "every line is named")
         self.assertEqual(

@@ -89,7 +89,6 @@ class TestFrenchEInvoicingRules(FacturXCommon):
             "intermediate": "S1",  # deducts nothing
             "final": "S4",
             "credit_note_of_invoice": "S1",
-            "credit_note_of_final": "S1",
         }
         for name, code in expected.items():
             tree = self._xml_tree(self.documents[name])

@@ -12,11 +12,15 @@ COMPANY_FIELDS = [
     "share_capital",
     "trade_register_city",
 ]
+MOVE_FIELDS = ["deducted_down_payment_ids", "facturx_business_process"]
+# with the models that inherit them by delegation (_inherits)
 MOVED_FIELDS = {
     "res.company": COMPANY_FIELDS,
     "res.config.settings": [*COMPANY_FIELDS, "is_french_company"],
     "res.partner": ["peppol_eas"],  # its value 0225
-    "account.move": ["deducted_down_payment_ids", "facturx_business_process"],
+    "res.users": ["peppol_eas"],
+    "account.move": MOVE_FIELDS,
+    "account.bank.statement.line": MOVE_FIELDS,
 }
 MOVED_XMLIDS = [
     "account_invoice_line_facturx_export_22",

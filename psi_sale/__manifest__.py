@@ -16,7 +16,7 @@
         "sale_management",
         "sale_project",
         "sale_timesheet_working_day",
-        "account_edi_ubl_cii",
+        "l10n_fr_sale_invoicing",
     ],
     "data": [
         "security/ir.model.access.csv",
@@ -28,9 +28,7 @@
         "report/report_layout_templates.xml",
         "report/sale_order_reports.xml",
         "report/sale_order_templates.xml",
-        "report/account_move_templates.xml",
         "data/mail_template_data.xml",
-        "data/account_edi_xml_cii_templates.xml",
         "views/crm_tag_views.xml",
         "views/crm_stage_views.xml",
         "views/crm_lead_views.xml",

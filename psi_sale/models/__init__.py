@@ -1,5 +1,4 @@
 from . import res_company
-from . import res_partner
 from . import res_config_settings
 from . import crm_tag
 from . import crm_stage
@@ -8,9 +7,7 @@ from . import sale_order
 from . import sale_order_line
 from . import project_task_type
 from . import project_task
-from . import product_template
 from . import account_chart_template
 from . import account_move
-from . import account_edi_xml_cii
 from . import ir_actions_report
 from . import ir_http

@@ -24,5 +24,4 @@ from . import test_i18n
 from . import test_french_database
 from . import test_french_demo
 from . import test_french_invoice
-from . import test_french_vat
 from . import test_french_demo_signature

@@ -1,10 +1,12 @@
-import shutil
-import subprocess
-
 from odoo.fields import Command
 from odoo.tests import new_test_user
-from odoo.tests.common import HOST
 
+from odoo.addons.l10n_fr_sale_invoicing.tests.common import (  # noqa: F401
+    FacturXCommon,
+    missing_texts,
+    page_count,
+    print_without_styles_server,
+)
 from odoo.addons.psi_sale.factory import service_product
 from odoo.addons.sale_timesheet.tests.common import TestCommonSaleTimesheet
 
@@ -13,41 +15,6 @@ SIGNATURE = (
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA"
     "60e6kgAAAABJRU5ErkJggg=="
 )
-
-
-def missing_texts(pdf, *texts):
-    """The TEXTS that the PDF document does not show, as pdftotext
-    (poppler-utils) reads it, whitespace folded."""
-    shown = subprocess.run(
-        [shutil.which("pdftotext") or "pdftotext", "-layout", "-", "-"],
-        input=pdf,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    shown = " ".join(shown.split())
-    return [text for text in texts if text not in shown]
-
-
-def page_count(pdf):
-    """The number of pages of the PDF document, as pdfinfo (poppler-utils)
-    reads it."""
-    info = subprocess.run(
-        [shutil.which("pdfinfo") or "pdfinfo", "-"],
-        input=pdf,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    pages = next(line for line in info.splitlines() if line.startswith("Pages:"))
-    return int(pages.split(":")[1])
-
-
-def print_without_styles_server(env):
-    """wkhtmltopdf fetches the documents' styles from web.base.url
-    (localhost:8069), where another Odoo may serve its own (another
-    checkout's ``make run``), drawing the text as images; this test server
-    cannot serve them (the test's transaction holds its asset bundles). The
-    documents are printed without fetching styles, their text as text."""
-    env["ir.config_parameter"].set_param("report.url", f"http://{HOST}:1")
 
 
 class PsiCommon(TestCommonSaleTimesheet):
@@ -214,3 +181,41 @@ class PsiCommon(TestCommonSaleTimesheet):
         invoice = order._create_invoices()  # the delivered days, no deduction
         invoice.action_post()
         return order, down_payment, invoice
+
+
+class FrenchDealCommon(FacturXCommon):
+    """French invoicing's order of 10 days at 1,000, invoiced with psi_sale's
+    invoice modes under the company's deduction policy (in proportion unless
+    told)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._set_french_seller()
+        cls.company.down_payment_deduction = "proportional"
+
+    @staticmethod
+    def _invoice(order, mode="lines", post=True, **values):
+        """What the invoicing wizard creates for the order in MODE, posted
+        unless told."""
+        before = order.invoice_ids
+        order.env["sale.advance.payment.inv"].with_context(
+            active_model="sale.order", active_ids=order.ids
+        ).create(dict(values, invoice_mode=mode)).create_invoices()
+        invoice = order.invoice_ids - before
+        if post:
+            invoice.action_post()
+        return invoice
+
+    @classmethod
+    def _story(cls):
+        """The order; its down payment, intermediate (4 days) and final (6
+        days) invoices that deduct it under the company's policy, posted."""
+        order = cls._order()
+        line = order.order_line
+        down_payment = cls._invoice(order, "percentage", amount=30)
+        line.qty_delivered = 4
+        intermediate = cls._invoice(order, "lines_deduct")
+        line.qty_delivered = 10
+        final = cls._invoice(order, "lines_deduct")
+        return order, down_payment, intermediate, final

@@ -3,8 +3,13 @@ from lxml import etree
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
-from .common import missing_texts, page_count, print_without_styles_server
-from .test_french_invoice import NS, FacturXCommon
+from .common import (
+    NS,
+    FacturXCommon,
+    missing_texts,
+    page_count,
+    print_without_styles_server,
+)
 
 DEBITS_MENTION = "Option pour le paiement de la taxe d'après les débits"
 
@@ -19,6 +24,7 @@ class TestFrenchVatOnCollection(FacturXCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._set_french_seller()
         cls.company.write(
             {"legal_form": "SAS", "share_capital": 10000, "trade_register_city": "Lyon"}
         )

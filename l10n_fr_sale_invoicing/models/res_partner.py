@@ -8,6 +8,9 @@ FRENCH_ADDRESS_RE = re.compile(r"^\d{9}(_\d{14})?(_[A-Za-z0-9._-]+)?$")
 
 
 class ResPartner(models.Model):
+    """The parties of French invoices: SIREN and SIRET, the French
+    e-invoicing address (scheme 0225) and the numbers printed."""
+
     _inherit = "res.partner"
 
     peppol_eas = fields.Selection(
@@ -40,8 +43,6 @@ class ResPartner(models.Model):
                 "or SIREN_SIRET (e.g. 123456782 or 123456782_12345678200010)."
             )
         return super()._build_error_peppol_endpoint(eas, endpoint)
-
-    # French e-invoicing ------------------------------------------------------
 
     def _is_french_company(self):
         """A company (not a private person) registered in France."""

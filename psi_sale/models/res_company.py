@@ -45,4 +45,3 @@ class ResCompany(models.Model):
         "proportion to the share of the order each invoice bills, the invoice "
         "completing the order deducting what remains.",
     )
-

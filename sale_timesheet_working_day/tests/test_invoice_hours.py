@@ -15,7 +15,10 @@ class TestInvoiceHours(WorkingDayCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_a.timesheet_hours_per_day = 8
-        cls.customer.lang = "en_US"  # the invoices print in English
+        # the invoices print in English, even on a database made in French
+        # (whose English is then inactive: the report would fall back on French)
+        cls.env["res.lang"]._activate_lang("en_US")
+        cls.customer.lang = "en_US"
         cls.product_expertise = cls._service(
             "Jour d'expertise", 800, service_type="manual", service_tracking="no"
         )

@@ -15,14 +15,15 @@ import sys
 import threading
 
 import odoo
-from odoo.tests import loader
-from odoo.tests.result import _logger as result_logger
 from odoo.tools import config
 
 
 def main():
     modules, args = sys.argv[1].split(","), sys.argv[sys.argv.index("--") + 1 :]
     config.parse_config(args, setup_logging=True)
+    from odoo.tests import loader  # in test mode (--test-enable), else it logs
+    from odoo.tests.result import _logger as result_logger
+
     dbname = config["db_name"]
     threading.current_thread().dbname = dbname
     # loaded without --test-enable, else Odoo runs each module's at_install
@@ -38,8 +39,7 @@ def main():
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             env["ir.qweb"]._pregenerate_assets_bundles()
-    report = registry._assertion_report
-    report.update(loader.run_suite(suite))
+    report = loader.run_suite(suite)
     report.log_stats()
     log = result_logger.info if report.wasSuccessful() else result_logger.error
     log("%s when loading database %r", report, dbname)

@@ -5,8 +5,9 @@ from odoo.fields import Command
 from odoo.tests import new_test_user
 from odoo.tests.common import HOST
 
-from odoo.addons.psi_sale.factory import service_product
 from odoo.addons.sale_timesheet.tests.common import TestCommonSaleTimesheet
+
+from .factory import service_product
 
 # a signature as the portal's pad sends it: a PNG of one pixel, in base64
 SIGNATURE = (

@@ -4,10 +4,10 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged, warmup
 
-from odoo.addons.psi_sale.factory import service_product
 from odoo.addons.psi_sale.models.sale_order_line import SaleOrderLine as PsiLine
 
 from .common import PsiCommon
+from .factory import service_product
 
 
 @tagged("post_install", "-at_install")

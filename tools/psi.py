@@ -210,8 +210,8 @@ def module_installed(args, dbname):
 
 
 def addon_depends():
-    """The stock addons our addons depend on, directly or not, ours excluded
-    (manifestoo reads their manifests)."""
+    """The stock addons our addons depend on, ours excluded (manifestoo reads
+    their manifests; Odoo installs what these depend on)."""
     manifestoo = os.path.join(os.path.dirname(venv_python()), "manifestoo")
     command = [manifestoo, "--select-addons-dir", ROOT, "list-depends", "--separator=,"]
     depends = subprocess.run(command, capture_output=True, text=True, check=True)

@@ -2,8 +2,9 @@
 
     python3 -m bench.bench [--quick] [--rounds N]   # make bench [QUICK=1]
 
-Two template databases are made once per run: stock (the addons psi_sale
-extends) and psi (psi_sale on top), both without demo data, filled with the
+Two template databases are made once per run: stock (the stock addons our
+addons extend) and psi (the psi_sale app on top, which installs our other
+addons), both without demo data, filled with the
 same generated data (fixed seed). Each round copies both templates into fresh
 databases, starts an Odoo process (bench/worker.py) on each, and runs every
 flow on one side then at once on the other, the first side alternating (ABBA),
@@ -101,13 +102,13 @@ class Bench:
 
     def build_templates(self):
         """The stock addons installed (click-odoo-initdb's template cache) on
-        both sides, psi_sale on top of one, the same data in both."""
+        both sides, our addons on top of one, the same data in both."""
         stock, psi_ = TEMPLATES
         for dbname in TEMPLATES:
             psi.initdb(self.env, self.config, dbname, psi.addon_depends(), False)
-        log(f"installing psi_sale in {psi_}")
+        log(f"installing {psi.APP} and the addons it depends on in {psi_}")
         install = subprocess.Popen(
-            [sys.executable, "-m", "odoo", *self.odoo_args(psi_), "--init=psi_sale"]
+            [sys.executable, "-m", "odoo", *self.odoo_args(psi_), f"--init={psi.APP}"]
             + ["--without-demo=all", "--stop-after-init", "--log-level=warn"]
             + [f"--logfile={os.path.join(self.work, psi_ + '.log')}"],
             env=self.env,
@@ -115,7 +116,7 @@ class Bench:
         log(f"generating the data of {stock}")
         self.worker("generate", stock).close()
         if install.wait():
-            pg.die(f"installing psi_sale failed: see var/bench/{psi_}.log")
+            pg.die(f"installing {psi.APP} failed: see var/bench/{psi_}.log")
         log(f"generating the data of {psi_}")
         self.worker("generate", psi_).close()
 

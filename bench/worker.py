@@ -27,6 +27,7 @@ from odoo.modules.registry import Registry
 from odoo.tools import config
 
 from bench import bench
+from tools.factory import service_product
 
 SEED = 20260410
 EMPLOYEES, CUSTOMERS, PRODUCTS, CATEGORIES, LINES = 20, 50, 20, 5, 20
@@ -78,9 +79,6 @@ def generate(env, sizes):
             for number in range(CUSTOMERS)
         ]
     )
-    # odoo.addons holds psi_sale once the configuration is read
-    from odoo.addons.psi_sale.factory import service_product
-
     products = env["product.product"].concat(
         *(
             service_product(
@@ -371,8 +369,6 @@ def flow_result(seconds, cpu, queries, records, batches):
 def prepare(env, _argument):
     """Confirm the orders, a 30 % down payment on each, 40 % of each line
     delivered; what the users need."""
-    from odoo.addons.psi_sale.factory import service_product
-
     orders = env["sale.order"].search([("client_order_ref", "=", REF)])
     orders.action_confirm()
     wizard = env["sale.advance.payment.inv"].with_context(active_model="sale.order")

@@ -43,7 +43,7 @@ def read(records, fields):
 
 def order_of_days(env, label, company=None, **order_values):
     """A new customer's confirmed order of 10 consulting days; its task."""
-    from odoo.addons.psi_sale.factory import service_product  # once configured
+    from tools.factory import service_product  # psi_sale/tests/factory.py
 
     company_id = {"company_id": company.id} if company else {}
     customer = env["res.partner"].create({"name": f"Client ({label})"})

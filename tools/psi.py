@@ -1,4 +1,4 @@
-"""Development commands of psi_sale, run by the Makefile (see README.rst).
+"""Development commands of our addons, run by the Makefile (see README.rst).
 
 Odoo 18.0 is the ``odoo`` package importable by this Python, or the source
 tree ``ODOO_SRC``. Tests run with Odoo's own test runner; their result is read
@@ -28,7 +28,12 @@ DEMO_DB = os.environ.get("PSI_DEMO_DB", "psi_demo")
 TEST_DB = os.environ.get("PSI_TEST_DB", "psi_test")
 STOCK_DB = os.environ.get("PSI_STOCK_DB", "psi_stock")
 LIFECYCLE_DB = os.environ.get("PSI_LIFECYCLE_DB", "psi_lifecycle")
-ADDONS = ["psi_sale"]
+# our addons: every directory of the repository's root with a manifest; the
+# app depends on all the others (installing it installs them all)
+ADDONS = sorted(
+    path.parent.name for path in pathlib.Path(ROOT).glob("*/__manifest__.py")
+)
+APP = "psi_sale"
 # stock addons whose own tests `test-stock` and `test-lifecycle` run
 STOCK_MODULES = (
     "crm,sale_crm,sale,sale_management,sale_project,sale_timesheet,hr_timesheet,"
@@ -48,6 +53,8 @@ PYTHON_PACKAGES = {  # module: requirement
     "websocket": "websocket-client",
     "facturx": "factur-x",
     "click_odoo_contrib": "click-odoo-contrib==1.24",
+    # the addons' pre_init_hook move psi_sale's data to them on an upgrade
+    "openupgradelib": "openupgradelib==3.13.7",
 }
 
 
@@ -195,15 +202,16 @@ def create_database(env, args, config, dbname, country="FR", lang="fr_FR"):
 def module_installed(args, dbname):
     import psycopg2  # Odoo's, not in .venv (tools/screenshots.py imports us)
 
-    query = "SELECT state FROM ir_module_module WHERE name = 'psi_sale'"
+    query = "SELECT state FROM ir_module_module WHERE name = %s"
     try:
-        return pg.sql(args, query, dbname=dbname) == [("installed",)]
+        return pg.sql(args, query, (APP,), dbname=dbname) == [("installed",)]
     except psycopg2.Error:  # no such database, or not Odoo's
         return False
 
 
 def addon_depends():
-    """The addons psi_sale depends on (manifestoo reads its manifest)."""
+    """The stock addons our addons depend on, ours excluded (manifestoo reads
+    their manifests; Odoo installs what these depend on)."""
     manifestoo = os.path.join(os.path.dirname(venv_python()), "manifestoo")
     command = [manifestoo, "--select-addons-dir", ROOT, "list-depends", "--separator=,"]
     depends = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -318,32 +326,37 @@ def read_expected_failures():
 
 
 def cmd_run(options):
-    """Serve the demo database (made, psi_sale installed, if needed)."""
+    """Serve the demo database (made, our addons installed, if needed)."""
     with workspace() as (env, args, config):
         if not module_installed(args, DEMO_DB):
             create_database(env, args, config, DEMO_DB)
-            log(f"installing psi_sale with demo data in database {DEMO_DB}")
-            args += ["--init=psi_sale"]
+            log(f"installing {APP} with demo data in database {DEMO_DB}")
+            args += [f"--init={APP}"]  # and the addons it depends on
         elif options.update:  # Odoo's --init leaves an installed module as it is
-            log(f"updating psi_sale in database {DEMO_DB}")
-            args += ["--update=psi_sale"]
+            log(f"updating {','.join(ADDONS)} in database {DEMO_DB}")
+            args += [f"--update={','.join(ADDONS)}"]
         args += [f"--database={DEMO_DB}", f"--db-filter=^{DEMO_DB}$"]
         log(f"serving {DEMO_DB} on http://localhost:{options.port} (admin/admin)")
         command = [sys.executable, "-m", "odoo", *args, f"--http-port={options.port}"]
         os.execvpe(sys.executable, command, env)
 
 
-def odoo_tests(env, args, dbname, test_tags, echo=True):
+def odoo_tests(env, args, dbname, test_tags, echo=True, at_install=None):
     """Run Odoo's test runner on DBNAME: the tests of TEST_TAGS, its log in
-    var/DBNAME.log (and, with ECHO, on the terminal); (log path, exit code)."""
+    var/DBNAME.log (and, with ECHO, on the terminal); (log path, exit code).
+    AT_INSTALL (comma-separated modules): their at_install tests instead, with
+    every installed module loaded (tools/at_install.py), log in
+    var/DBNAME-at_install.log."""
     args = [*args, f"--database={dbname}", "--test-enable", f"--test-tags={test_tags}"]
     args += ["--stop-after-init", f"--http-port={free_port()}", "--log-level=test"]
     output = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True}
+    command = [sys.executable, "-m", "odoo", *args]
     log_path = os.path.join(VAR, f"{dbname}.log")
+    if at_install:
+        command = [sys.executable, "-m", "tools.at_install", at_install, "--", *args]
+        log_path = os.path.join(VAR, f"{dbname}-at_install.log")
     with open(log_path, "w", encoding="utf-8") as log_file:
-        with subprocess.Popen(
-            [sys.executable, "-m", "odoo", *args], env=env, **output
-        ) as odoo:
+        with subprocess.Popen(command, env=env, cwd=ROOT, **output) as odoo:
             for line in odoo.stdout:
                 log_file.write(line)
                 if echo:
@@ -352,12 +365,13 @@ def odoo_tests(env, args, dbname, test_tags, echo=True):
 
 
 def cmd_test(options):
-    """Lint, then psi_sale's tests.
+    """Lint, then our addons' tests.
 
     Those of --test-tags on Odoo's default database (a company in the United
     States, as stock Odoo's tests have it), then those of --french-tags on a
     database created as the database manager does for a French company (empty
-    tags: no run)."""
+    tags: no run). Installing the app installs every addon, each running its
+    at_install tests as Odoo installs it, before the app is loaded."""
     if not options.no_lint and cmd_lint():
         print("0 passed, 1 failed")
         return 1
@@ -365,24 +379,27 @@ def cmd_test(options):
     with workspace(TEST_DB, french, keep=options.keep) as (env, args, config):
         if options.test_tags:
             drop_database(env, config, TEST_DB)  # French loaded before each module
-            args_db = [*args, "--init=psi_sale", "--load-language=fr_FR"]
+            args_db = [*args, f"--init={APP}", "--load-language=fr_FR"]
             results.append(odoo_tests(env, args_db, TEST_DB, options.test_tags))
         if options.french_tags:
             # France's rules on Factur-X, run by the French tests (never skipped)
             env = dict(env, PSI_FACTURX_PYTHON=facturx_python())
             create_database(env, args, config, french)
-            args_db = [*args, "--init=psi_sale"]
+            args_db = [*args, f"--init={APP}"]
             results.append(odoo_tests(env, args_db, french, options.french_tags))
     return judge(results)
 
 
-def stock_tests(env, args, options, dbname, only_post_install=False):
-    """The tests of options.modules on DBNAME (ONLY_POST_INSTALL ones)."""
+def stock_tests(env, args, options, dbname, only_post_install=False, at_install=False):
+    """The tests of options.modules on DBNAME (ONLY_POST_INSTALL ones; or
+    AT_INSTALL ones, with every installed module loaded)."""
     tags = ",".join(f"{options.test_tags}/{m}" for m in options.modules.split(","))
-    log(f"running the tests of {options.modules}, log in {VAR}/{dbname}.log")
+    name = f"{dbname}-at_install" if at_install else dbname
+    log(f"running the tests of {options.modules}, log in {VAR}/{name}.log")
     begin = time.monotonic()
     tags += ",-at_install" * only_post_install
-    result = odoo_tests(env, args, dbname, tags, echo=False)
+    at_install = options.modules if at_install else None
+    result = odoo_tests(env, args, dbname, tags, echo=False, at_install=at_install)
     log(f"tested in {time.monotonic() - begin:.0f} s")
     return result
 
@@ -393,20 +410,22 @@ def with_tested(modules, tested):
 
 
 def cmd_test_stock(options):
-    """Stock Odoo's tests with psi_sale.
+    """Stock Odoo's tests with our addons.
 
-    Those of --modules, run by Odoo as it installs psi_sale (or, for the
-    baseline, only its stock dependencies) on a fresh database: their
-    at_install tests as each is installed, their post_install tests once
-    every module is."""
+    Those of --modules, run by Odoo as it installs our app, hence every addon
+    (or, for the baseline, only their stock dependencies) on a fresh database:
+    their at_install tests as each is installed, their post_install tests once
+    every module is; then their at_install tests again on that database, with
+    every installed module loaded."""
     with workspace(STOCK_DB, keep=options.keep) as (env, args, config):
-        installed = addon_depends() if options.baseline else ADDONS
+        installed = addon_depends() if options.baseline else [APP]
         installed = with_tested(installed, options.modules)
         drop_database(env, config, STOCK_DB)
         log(f"installing {','.join(installed)} with the tests of {options.modules}")
-        args = args + [f"--init={','.join(installed)}"]
-        result = stock_tests(env, args, options, STOCK_DB)
-    return judge([result], expected=read_expected_failures())
+        init = [*args, f"--init={','.join(installed)}"]
+        results = [stock_tests(env, init, options, STOCK_DB)]
+        results.append(stock_tests(env, args, options, STOCK_DB, at_install=True))
+    return judge(results, expected=read_expected_failures())
 
 
 def cmd_test_lifecycle(options):
@@ -431,14 +450,14 @@ def cmd_test_lifecycle(options):
 
 
 def cmd_pot(_options):
-    """Export psi_sale/i18n/psi_sale.pot, merge it into the .po files."""
-    dbname = "psi_i18n"
+    """Export each addon's i18n/ADDON.pot, merge it into its .po files."""
+    dbname, addons = "psi_i18n", ",".join(ADDONS)
     with workspace(dbname) as (env, _args, config):
         drop_database(env, config, dbname)
-        click_odoo(env, "initdb", config, "-n", dbname, "-m", "psi_sale", "--no-cache")
-        makepot = ["-d", dbname, "--addons-dir", ROOT, "-m", "psi_sale", "--msgmerge"]
+        click_odoo(env, "initdb", config, "-n", dbname, "-m", APP, "--no-cache")
+        makepot = ["-d", dbname, "--addons-dir", ROOT, "-m", addons, "--msgmerge"]
         click_odoo(env, "makepot", config, *makepot, "--no-fuzzy-matching")
-    log("psi_sale/i18n/*.po merged: translate their new entries")
+    log(f"{{{addons}}}/i18n/*.po merged: translate their new entries")
 
 
 def cmd_lint(_options=None):
@@ -472,11 +491,13 @@ def main():
     stock, lifecycle = commands["test-stock"], commands["test-lifecycle"]
     env, flag = os.environ.get, {"action": "store_true"}
     run.add_argument("--port", type=int, default=env("PSI_HTTP_PORT", 8069))
-    run.add_argument("--update", **flag, help="update psi_sale first")
-    test.add_argument("--test-tags", default=env("TEST_TAGS", "/psi_sale"))
-    test.add_argument("--french-tags", default=env("TEST_TAGS_FR", "psi_fr/psi_sale"))
+    run.add_argument("--update", **flag, help="update our addons first")
+    tags = ",".join(f"/{addon}" for addon in ADDONS)
+    test.add_argument("--test-tags", default=env("TEST_TAGS", tags))
+    tags = ",".join(f"psi_fr/{addon}" for addon in ADDONS)
+    test.add_argument("--french-tags", default=env("TEST_TAGS_FR", tags))
     test.add_argument("--no-lint", **flag)
-    stock.add_argument("--baseline", **flag, help="without psi_sale: its depends only")
+    stock.add_argument("--baseline", **flag, help="without our addons: their depends")
     for command in stock, lifecycle:
         command.add_argument("--modules", default=env("STOCK_MODULES") or STOCK_MODULES)
         command.add_argument("--test-tags", default="standard")

@@ -1,17 +1,19 @@
-"""Take the screenshots of psi_sale's readme from the running demo.
+"""Take the screenshots of our addons' readmes from the running demo.
 
     make run                      # in another terminal: the demo on port 8069
     python3 -m tools.screenshots  # or: make screenshots
 
 Logs in as admin / admin and as the demo customer client.demo@example.com /
 client.demo, drives the system's headless Chromium with Playwright (installed
-in .venv) and writes the 1440 x 900 PNG files of psi_sale/static/description/
-that readme/USAGE.md shows, in French: the users' language is set back after.
+in .venv) and writes the 1440 x 900 PNG files that the addons' readme/*.md
+show, each in the static/description/ of every addon whose readme shows it,
+in French: the users' language is set back after.
 """
 
 import argparse
 import contextlib
 import os
+import pathlib
 import shutil
 import sys
 import tempfile
@@ -25,7 +27,6 @@ try:
 except ImportError:  # outside .venv: main() runs this script again in .venv
     Error = sync_playwright = None
 
-OUTPUT = os.path.join(ROOT, "psi_sale", "static", "description")
 WIDTH, HEIGHT, LANG, LOCALE = 1440, 900, "fr_FR", "fr-FR"
 # the backend is ready once the action's view is there and nothing loads
 BACKEND_READY = """(() => {
@@ -79,8 +80,20 @@ class Odoo:
         self.page.wait_for_timeout(1500)  # images, fonts and animations
         if name:
             self.page.evaluate("document.activeElement.blur()")
-            self.page.screenshot(path=os.path.join(OUTPUT, name))
-            print(f"psi_sale/static/description/{name} written")
+            png = self.page.screenshot()
+            for path in outputs(name):
+                pathlib.Path(ROOT, path).write_bytes(png)
+                print(f"{path} written")
+
+
+def outputs(name):
+    """The paths of screenshot NAME: in each addon whose readme shows it."""
+    shown, paths = f"../static/description/{name})", []
+    for addon in psi.ADDONS:
+        fragments = pathlib.Path(ROOT, addon, "readme").glob("*.md")
+        if any(shown in fragment.read_text("utf-8") for fragment in fragments):
+            paths.append(f"{addon}/static/description/{name}")
+    return paths or die(f"screenshots: no addon's readme shows {name}")
 
 
 def take(browser, options):

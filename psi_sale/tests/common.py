@@ -7,8 +7,9 @@ from odoo.addons.l10n_fr_sale_invoicing.tests.common import (  # noqa: F401
     page_count,
     print_without_styles_server,
 )
-from odoo.addons.psi_sale.factory import service_product
 from odoo.addons.sale_timesheet.tests.common import TestCommonSaleTimesheet
+
+from .factory import service_product
 
 # a signature as the portal's pad sends it: a PNG of one pixel, in base64
 SIGNATURE = (

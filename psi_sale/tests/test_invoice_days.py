@@ -3,9 +3,8 @@ from lxml import etree
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from odoo.addons.psi_sale.factory import service_product
-
 from .common import PsiCommon
+from .factory import service_product
 
 
 @tagged("post_install", "-at_install")

@@ -7,9 +7,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import tagged, warmup
 
-from odoo.addons.psi_sale.factory import service_product
-
 from .common import PsiCommon
+from .factory import service_product
 
 _logger = logging.getLogger(__name__)
 

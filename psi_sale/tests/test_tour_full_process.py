@@ -1,7 +1,7 @@
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.psi_sale.factory import service_product
+from .factory import service_product
 
 
 @tagged("post_install", "-at_install")

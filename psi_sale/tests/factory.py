@@ -1,8 +1,9 @@
 """The one product factory of psi_sale's tests, the lifecycle check
-(tools/lifecycle.py) and the benchmark (bench/worker.py). Outside tests/:
-importing Odoo's test framework outside a test run logs an error. It sets no
-field of psi_sale: the benchmark makes the same products on a database
-without psi_sale."""
+(tools/lifecycle.py) and the benchmark (bench/worker.py). A plain module,
+without Odoo's test framework: the tools load it by its file path
+(tools/factory.py), as importing Odoo's test framework outside a test run
+logs an error. It sets no field of psi_sale: the benchmark makes the same
+products on a database without psi_sale."""
 
 
 def service_product(env, name, list_price, unit="day", **values):

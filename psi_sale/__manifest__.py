@@ -17,6 +17,7 @@
         "sale_project",
         "sale_timesheet",
         "account_edi_ubl_cii",
+        "sale_down_payment",
     ],
     "data": [
         "security/ir.model.access.csv",
@@ -40,8 +41,6 @@
         "views/project_task_views.xml",
         "views/account_move_views.xml",
         "views/account_analytic_line_views.xml",
-        "wizard/sale_make_invoice_advance_views.xml",
-        "wizard/sale_order_close_views.xml",
         "views/sale_portal_templates.xml",
         "views/psi_sale_menus.xml",
     ],

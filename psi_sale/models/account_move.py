@@ -101,22 +101,8 @@ class AccountMove(models.Model):
     # French invoices: legal mentions --------------------------------------------
 
     def _post(self, soft=True):
-        """Also close the orders whose closing invoice this is."""
         self._check_french_legal_mentions()
-        posted = super()._post(soft=soft)
-        # the accountant who posts may not write on orders
-        posted.line_ids.sale_line_ids.order_id.sudo().filtered(
-            lambda order: order.closing_invoice_id in posted and not order.is_closed
-        )._set_closed()
-        return posted
-
-    def button_cancel(self):
-        """A cancelled closing invoice leaves its orders open."""
-        result = super().button_cancel()
-        self.line_ids.sale_line_ids.order_id.sudo().filtered(
-            lambda order: order.closing_invoice_id in self
-        ).closing_invoice_id = False
-        return result
+        return super()._post(soft=soft)
 
     def _is_french_sale(self):
         """A customer invoice or credit note of a company under French law."""

@@ -16,6 +16,7 @@
         "sale_management",
         "sale_project",
         "sale_timesheet_working_day",
+        "sale_down_payment",
         "l10n_fr_sale_invoicing",
     ],
     "data": [
@@ -37,8 +38,6 @@
         "views/project_task_views.xml",
         "views/account_move_views.xml",
         "views/account_analytic_line_views.xml",
-        "wizard/sale_make_invoice_advance_views.xml",
-        "wizard/sale_order_close_views.xml",
         "views/sale_portal_templates.xml",
         "views/psi_sale_menus.xml",
     ],

@@ -2,8 +2,7 @@ from odoo import api, fields, models
 
 
 class AccountMove(models.Model):
-    """Invoices of orders: their opportunity; the closing invoice of an
-    order."""
+    """Invoices of orders: their opportunity."""
 
     _inherit = "account.move"
 
@@ -23,19 +22,3 @@ class AccountMove(models.Model):
                 :1
             ]
 
-    def _post(self, soft=True):
-        """Also close the orders whose closing invoice this is."""
-        posted = super()._post(soft=soft)
-        # the accountant who posts may not write on orders
-        posted.line_ids.sale_line_ids.order_id.sudo().filtered(
-            lambda order: order.closing_invoice_id in posted and not order.is_closed
-        )._set_closed()
-        return posted
-
-    def button_cancel(self):
-        """A cancelled closing invoice leaves its orders open."""
-        result = super().button_cancel()
-        self.line_ids.sale_line_ids.order_id.sudo().filtered(
-            lambda order: order.closing_invoice_id in self
-        ).closing_invoice_id = False
-        return result

@@ -13,6 +13,3 @@ class ResConfigSettings(models.TransientModel):
     crm_stage_rules = fields.Boolean(
         related="company_id.crm_stage_rules", readonly=False
     )
-    down_payment_deduction = fields.Selection(
-        related="company_id.down_payment_deduction", readonly=False
-    )

@@ -15,7 +15,6 @@ from . import test_opportunity_won
 from . import test_portal_signature
 from . import test_online_payment
 from . import test_invoicing
-from . import test_exact_deductions
 from . import test_order_end
 from . import test_portal_tracking
 from . import test_portal_invoice

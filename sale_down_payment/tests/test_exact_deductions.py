@@ -1,45 +1,16 @@
 from odoo.fields import Command
-from odoo.tests import tagged
 
-from .common import PsiCommon
-from .factory import service_product
+from .common import DownPaymentCommon
 
 
-@tagged("post_install", "-at_install")
-class TestExactDeductions(PsiCommon):
+class TestExactDeductions(DownPaymentCommon):
     """Every deduction exact to the cent, with amounts that do not divide
     evenly: each is the amount the wizard or the preview announced, they sum
     to the down payments invoiced, and each invoice's VAT is its rate times its
     base (but for the cent Odoo moves so that the VAT deducted equals the down
     payment's)."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.vat_20 = cls.env["account.tax"].create(
-            {"name": "TVA 20 %", "amount": 20, "type_tax_use": "sale"}
-        )
-
-    def _by_hand(self, name, price):
-        """A service at PRICE with 20 % VAT, its deliveries entered by hand."""
-        return service_product(
-            self.env,
-            name,
-            price,
-            unit="unit",
-            service_type="manual",
-            service_tracking="no",
-            taxes_id=[Command.set(self.vat_20.ids)],
-        )
-
-    def _wizard(self, order, mode, **values):
-        return (
-            self.env["sale.advance.payment.inv"]
-            .with_context(active_model="sale.order", active_ids=order.ids)
-            .create(dict(values, invoice_mode=mode))
-        )
-
-    def _invoice(self, order, mode="lines_deduct", **values):
+    def _announced_invoice(self, order, mode="lines_deduct", **values):
         """The invoice the wizard makes, after its preview announced its
         deduction: (invoice, deduction announced)."""
         before = order.invoice_ids
@@ -48,20 +19,13 @@ class TestExactDeductions(PsiCommon):
         wizard.create_invoices()
         return order.invoice_ids - before, announced
 
-    def _close(self, order):
+    def _announced_closing(self, order):
         """Closing: (its invoice, the deduction its wizard announced)."""
-        action = order.action_close_order()
-        wizard = self.env[action["res_model"]].with_context(**action["context"])
-        wizard = wizard.create({})
+        wizard = self._closing(order)
         announced = wizard.downpayment_to_deduct
         before = order.invoice_ids
         wizard.action_close()
         return order.invoice_ids - before, announced
-
-    def _deducted(self, invoice):
-        sign = -1 if invoice.move_type == "out_refund" else 1
-        lines = invoice.invoice_line_ids.filtered("is_downpayment")
-        return -sign * sum(lines.mapped("price_subtotal"))
 
     def assertVatOfItsBase(self, invoice, deducted_vat=0.0):
         """VAT = 20 % of the untaxed amount, but the cent Odoo moves so that
@@ -88,7 +52,7 @@ class TestExactDeductions(PsiCommon):
         it deducts the 2,263.50 announced, not 0.71 x 3,195 = 2,268.45."""
         self.company_a.down_payment_deduction = "proportional"
         mission, coaching, audit = (
-            self._by_hand(name, price)
+            self._product(name, price)
             for name, price in (
                 ("Mission", 1035),
                 ("Accompagnement", 3745),
@@ -97,22 +61,24 @@ class TestExactDeductions(PsiCommon):
         )
         order = self._order((mission, 3), (coaching, 1), (audit, 1))
         self.assertEqual(order.amount_untaxed, 10650)
-        down_payment, _announced = self._invoice(order, "percentage", amount=30)
+        down_payment, _announced = self._announced_invoice(
+            order, "percentage", amount=30
+        )
         self.assertEqual(down_payment.amount_untaxed, 3195)
         down_payment.action_post()
         order.order_line.filtered(
             lambda line: line.product_id == mission
         ).qty_delivered = 3
-        first, announced = self._invoice(order)
+        first, announced = self._announced_invoice(order)
         self.assertDeductsExactly(first, announced, 931.50)
         self.assertEqual(first.amount_untaxed, 3105 - 931.50)
         self.assertVatOfItsBase(first)
         first.action_post()
-        self.assertEqual(order.downpayment_amount_to_deduct, 2263.50)
+        self.assertEqual(self._to_deduct(order), 2263.50)
         order.order_line.filtered(
             lambda line: line.product_id == coaching
         ).qty_delivered = 1
-        closing, announced = self._close(order)
+        closing, announced = self._announced_closing(order)
         self.assertDeductsExactly(closing, announced, 2263.50)
         self.assertRecordValues(
             closing,
@@ -121,7 +87,7 @@ class TestExactDeductions(PsiCommon):
         self.assertVatOfItsBase(closing, deducted_vat=True)
         closing.action_post()
         self.assertEqual(self._deducted(first) + self._deducted(closing), 3195)
-        self.assertEqual(order.downpayment_amount_to_deduct, 0)
+        self.assertEqual(self._to_deduct(order), 0)
         vat_deducted = -sum(
             (first + closing)
             .invoice_line_ids.filtered("is_downpayment")
@@ -147,7 +113,7 @@ class TestExactDeductions(PsiCommon):
         pricelist = self.env["product.pricelist"].create(
             {"name": "CHF", "currency_id": chf.id}
         )
-        product = self._by_hand("Journée d'expertise", 1111.11)
+        product = self._product("Journée d'expertise", 1111.11)
         order = self.env["sale.order"].create(
             {
                 "partner_id": self.customer.id,
@@ -166,18 +132,20 @@ class TestExactDeductions(PsiCommon):
         order.action_confirm()
         self.assertEqual(order.currency_id, chf)
         self.assertEqual(order.amount_untaxed, 7777.77)
-        down_payment, _announced = self._invoice(order, "percentage", amount=33)
+        down_payment, _announced = self._announced_invoice(
+            order, "percentage", amount=33
+        )
         self.assertEqual(down_payment.amount_untaxed, 2566.66)
         down_payment.action_post()
         line = order.order_line.filtered("product_id")
         line.qty_delivered = 1
-        first, announced = self._invoice(order)
+        first, announced = self._announced_invoice(order)
         self.assertDeductsExactly(first, announced, 1111.11)
         self.assertEqual(first.amount_untaxed, 0)
         first.action_post()
-        self.assertEqual(order.downpayment_amount_to_deduct, 1455.55)
+        self.assertEqual(self._to_deduct(order), 1455.55)
         line.qty_delivered = 7
-        closing, announced = self._close(order)
+        closing, announced = self._announced_closing(order)
         self.assertDeductsExactly(closing, announced, 1455.55)
         self.assertEqual(closing.amount_untaxed, 6666.66 - 1455.55)
         self.assertVatOfItsBase(closing, deducted_vat=True)
@@ -186,7 +154,7 @@ class TestExactDeductions(PsiCommon):
         self.assertEqual(
             chf.compare_amounts(sum(invoices.mapped("amount_untaxed")), 7777.77), 0
         )
-        self.assertEqual(order.downpayment_amount_to_deduct, 0)
+        self.assertEqual(self._to_deduct(order), 0)
         self.assertEqual(order.currency_id.round(order.amount_to_invoice), 0)
 
     def test_proportional_deductions_in_thirds_sum_to_the_down_payment(self):
@@ -195,24 +163,26 @@ class TestExactDeductions(PsiCommon):
         never more than is left, and nothing left to deduct is ever
         negative."""
         self.company_a.down_payment_deduction = "proportional"
-        product = self._by_hand("Tiers de mission", 333.33)
+        product = self._product("Tiers de mission", 333.33)
         order = self._order((product, 3))
         self.assertEqual(order.amount_untaxed, 999.99)
-        down_payment, _announced = self._invoice(order, "percentage", amount=10)
+        down_payment, _announced = self._announced_invoice(
+            order, "percentage", amount=10
+        )
         self.assertEqual(down_payment.amount_untaxed, 100)
         down_payment.action_post()
         line = order.order_line.filtered("product_id")
         deductions = []
         for delivered, expected in ((1, 33.33), (2, 33.34), (3, 33.33)):
             line.qty_delivered = delivered
-            invoice, announced = self._invoice(order)
+            invoice, announced = self._announced_invoice(order)
             self.assertDeductsExactly(invoice, announced, expected)
             self.assertVatOfItsBase(invoice, deducted_vat=delivered == 3)
             invoice.action_post()
             deductions.append(self._deducted(invoice))
-            self.assertGreaterEqual(order.downpayment_amount_to_deduct, 0)
+            self.assertGreaterEqual(self._to_deduct(order), 0)
         self.assertEqual(order.currency_id.round(sum(deductions)), 100)
-        self.assertEqual(order.downpayment_amount_to_deduct, 0)
+        self.assertEqual(self._to_deduct(order), 0)
         dp_line = order.order_line.filtered(
             lambda line: line.is_downpayment and not line.display_type
         )

@@ -64,10 +64,13 @@ class SaleOrderClose(models.TransientModel):
     def _compute_amounts(self):
         for wizard in self:
             order = wizard.order_id
-            wizard.amount_to_invoice = order.untaxed_amount_to_invoice + sum(
-                wizard.line_ids.filtered("invoice_as_ordered").mapped("amount")
+            wizard.amount_to_invoice = sum(
+                order._regular_lines().mapped("untaxed_amount_to_invoice")
+            ) + sum(wizard.line_ids.filtered("invoice_as_ordered").mapped("amount"))
+            wizard.downpayment_to_deduct = sum(
+                balance.to_deduct
+                for balance in order._get_down_payment_balances().values()
             )
-            wizard.downpayment_to_deduct = order.downpayment_amount_to_deduct
             wizard.credit_note_amount = max(
                 0.0, wizard.downpayment_to_deduct - wizard.amount_to_invoice
             )

@@ -21,4 +21,3 @@ class AccountMove(models.Model):
             move.opportunity_id = move.line_ids.sale_line_ids.order_id.opportunity_id[
                 :1
             ]
-

@@ -28,4 +28,3 @@ class ResCompany(models.Model):
         help="Confirming a quotation (or its signature by the customer) marks "
         "its opportunity won.",
     )
-

@@ -360,7 +360,6 @@ class SaleOrder(models.Model):
         action["display_name"] = self.env._("Time Spent on %(order)s", order=self.name)
         return action
 
-
     # Portal -------------------------------------------------------------------
 
     def _get_portal_projects(self, user):

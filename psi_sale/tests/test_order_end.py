@@ -134,4 +134,3 @@ class TestOrderEnd(PsiCommon):
         self._closing(nothing_left).action_close()
         self.assertTrue(nothing_left.is_closed)
         self.assertTrue(all(nothing_left.tasks_ids.mapped("is_closed")))
-

@@ -2,6 +2,8 @@ from lxml import html
 
 from odoo.tests import tagged
 
+from odoo.addons.psi_sale.controllers.portal import portal_tracking
+
 from .common import PsiCommon
 
 
@@ -40,14 +42,14 @@ class TestOrderEnd(PsiCommon):
     def test_portal_shows_overrun_and_hours_without_amounts(self):
         order = self._order_of(self.product_consulting, 2, policy="cap")
         self._log(order.order_line, (self.employee_1, 9), (self.employee_2, 12))
-        [row] = order.with_context(lang="fr_FR")._get_portal_tracking()["rows"]
+        [row] = portal_tracking(order.with_context(lang="fr_FR"))["rows"]
         self.assertEqual(row["overrun"], "1,00")
         self.assertEqual(row["time_spent"], "21:00")
 
     def test_portal_groups_thousands_in_the_reader_language(self):
         order = self._order_of(self.product_consulting, 1500)
         self._log(order.order_line, (self.employee_1, 7))
-        [row] = order.with_context(lang="fr_FR")._get_portal_tracking()["rows"]
+        [row] = portal_tracking(order.with_context(lang="fr_FR"))["rows"]
         separator = self.env["res.lang"]._lang_get("fr_FR").thousands_sep
         self.assertEqual(row["ordered"], f"1{separator}500,00")
         self.assertEqual(row["remaining"], f"1{separator}499,00")
@@ -66,7 +68,7 @@ class TestOrderEnd(PsiCommon):
         widget = self.env["ir.qweb.field.monetary"]
         for lang, position in (("en_US", "before"), ("fr_FR", "after")):
             order.currency_id.position = position
-            tracking = order.with_context(lang=lang)._get_portal_tracking()
+            tracking = portal_tracking(order.with_context(lang=lang))
             options = {"display_currency": order.currency_id}
             self.assertEqual(
                 tracking["amounts"],

@@ -4,7 +4,7 @@
     "name": "PSI Sale",
     "summary": "Lead to invoice for service companies: opportunity, quotation, "
     "e-signed order, project and tasks, invoicing in days",
-    "version": "18.0.1.0.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "PSI",

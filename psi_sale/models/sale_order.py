@@ -211,10 +211,11 @@ class SaleOrder(models.Model):
 
     def _set_closed(self):
         """Closed orders also have their open tasks done."""
-        super()._set_closed()
+        result = super()._set_closed()
         self.order_line._search_order_tasks([("is_closed", "=", False)]).write(
             {"state": "1_done"}
         )
+        return result
 
     def _win_opportunities(self):
         """Confirmed orders win their opportunity, where the company wants it."""

@@ -19,12 +19,13 @@ class PsiCustomerPortal(CustomerPortal):
             report_ref = "psi_sale.action_report_order_form"
         return super()._show_report(model, report_type, report_ref, download=download)
 
-    def _order_get_page_view_values(self, order, access_token, **kwargs):
+    def _get_page_view_values(self, document, access_token, values, *args, **kwargs):
         """A confirmed order's page shows its tracking ("Suivi")."""
-        values = super()._order_get_page_view_values(order, access_token, **kwargs)
-        if order.state == "sale":
-            values["psi_tracking"] = portal_tracking(order)
-        return values
+        if document._name == "sale.order" and document.state == "sale":
+            values["psi_tracking"] = portal_tracking(document)
+        return super()._get_page_view_values(
+            document, access_token, values, *args, **kwargs
+        )
 
 
 def portal_tracking(order):

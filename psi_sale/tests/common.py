@@ -7,9 +7,7 @@ from odoo.addons.l10n_fr_sale_invoicing.tests.common import (  # noqa: F401
     page_count,
     print_without_styles_server,
 )
-from odoo.addons.sale_timesheet.tests.common import TestCommonSaleTimesheet
-
-from .factory import service_product
+from odoo.addons.sale_timesheet_working_day.tests.common import WorkingDayCommon
 
 # a signature as the portal's pad sends it: a PNG of one pixel, in base64
 SIGNATURE = (
@@ -18,20 +16,17 @@ SIGNATURE = (
 )
 
 
-class PsiCommon(TestCommonSaleTimesheet):
-    """Stock sale_timesheet's world (a second company, accounts, projects) and
-    psi_sale's: company A works 7 hours a day; salespeople of both companies;
-    a customer and two consultants; consulting and training days, a
-    fixed-price audit, support hours, all without taxes; offer categories."""
+class PsiCommon(WorkingDayCommon):
+    """sale_timesheet_working_day's world (stock sale_timesheet's two
+    companies, company A working 7 hours a day; a customer and two
+    consultants; consulting and training days and support hours, without
+    taxes) and psi_sale's: salespeople of both companies, a portal user; a
+    fixed-price audit and senior days, without taxes; offer categories."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_a = cls.env.company
-        cls.company_a.timesheet_hours_per_day = 7
-        cls.company_b = cls.company_data_2["company"]
         cls.company_b.name = "PSI Company B"
-        cls.uom_day = cls.env.ref("uom.product_uom_day")
         cls.salesman_own, cls.salesman_all, cls.sales_manager = (
             cls._user(f"psi_{login}", f"sales_team.group_sale_{group}")
             for login, group in (
@@ -44,31 +39,11 @@ class PsiCommon(TestCommonSaleTimesheet):
             "psi_salesman_b", "sales_team.group_sale_salesman_all_leads", cls.company_b
         )
         cls.portal_user = new_test_user(cls.env, "psi_portal", "base.group_portal")
-        cls.customer = cls.env["res.partner"].create({"name": "Durand Industrie"})
-        cls.employee_1, cls.employee_2 = cls.env["hr.employee"].create(
-            [{"name": "Camille Martin"}, {"name": "Louis Bernard"}]
+        cls.product_audit = cls._service(
+            "Audit forfaitaire", 3000, unit="unit", service_type="milestones"
         )
-
-        untaxed = {"taxes_id": [Command.clear()]}
-        cls.product_consulting = service_product(
-            cls.env, "Jour de conseil", 600, **untaxed
-        )
-        cls.product_training = service_product(
-            cls.env, "Jour de formation", 900, invoice_policy="order", **untaxed
-        )
-        cls.product_audit = service_product(
-            cls.env,
-            "Audit forfaitaire",
-            3000,
-            unit="unit",
-            service_type="milestones",
-            **untaxed,
-        )
-        cls.product_senior = service_product(
-            cls.env, "Jour de conseil senior", 900, service_tracking="no", **untaxed
-        )
-        cls.product_hourly = service_product(
-            cls.env, "Heure de support", 90, unit="hour", **untaxed
+        cls.product_senior = cls._service(
+            "Jour de conseil senior", 900, service_tracking="no"
         )
         cls.category_consulting, cls.category_audit = cls.env["crm.tag"].create(
             [
@@ -103,30 +78,6 @@ class PsiCommon(TestCommonSaleTimesheet):
         )
 
     @classmethod
-    def _order(cls, *quantities, partner=None, company=None, confirm=True):
-        """An order of (product, quantity) lines (10 consulting days if none),
-        in COMPANY if given, confirmed unless told."""
-        lines = quantities or [(cls.product_consulting, 10)]
-        order = (
-            cls.env["sale.order"]
-            .with_company(company)
-            .create(
-                {
-                    "partner_id": (partner or cls.customer).id,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": product.id, "product_uom_qty": qty}
-                        )
-                        for product, qty in lines
-                    ],
-                }
-            )
-        )
-        if confirm:
-            order.action_confirm()
-        return order
-
-    @classmethod
     def _deal(cls, **kwargs):
         """10 consulting days, 3 training days and an audit, confirmed."""
         return cls._order(
@@ -134,28 +85,6 @@ class PsiCommon(TestCommonSaleTimesheet):
             (cls.product_training, 3),
             (cls.product_audit, 1),
             **kwargs,
-        )
-
-    @classmethod
-    def _log(cls, lines, *hours_by_employee):
-        """Log time on the task of each of LINES that has one: (employee,
-        hours) pairs."""
-        return (
-            cls.env["account.analytic.line"]
-            .with_company(lines.company_id)
-            .create(
-                [
-                    {
-                        "name": "Atelier",
-                        "project_id": line.task_id.project_id.id,
-                        "task_id": line.task_id.id,
-                        "employee_id": employee.id,
-                        "unit_amount": hours,
-                    }
-                    for line in lines.filtered("task_id")
-                    for employee, hours in hours_by_employee
-                ]
-            )
         )
 
     @classmethod

@@ -1,212 +1,55 @@
-"""The checks of ``make test-lifecycle``, in one Odoo process on its database.
+"""The checks of ``make test-lifecycle``, in two Odoo processes on its database.
 
-    python3 -m tools.lifecycle OUTPUT_JSON -- ODOO_ARGS...
+    python3 -m tools.lifecycle PHASE OUTPUT_JSON -- ODOO_ARGS...
 
-On a database in business without psi_sale: seed business made before it (a
-second company working 7 hours a day, orders sold in days with time logged
-and invoiced in part, opportunities, quotations), then, as an administrator
-does from the Apps menu, install psi_sale, upgrade it twice, have two people
-log time and invoice one order at once, uninstall it; a snapshot after each
-step (var/psi_lifecycle-STEP.json). OUTPUT_JSON gets the checks, as
-``[[name, [problem, ...]], ...]``, which tools/psi.py judges.
+PHASE ``install``, with today's psi_sale in ODOO_ARGS' addons path (the
+commit before the split): on a database in business without psi_sale, seed
+business made before it (tools/lifecycle_data.py), install psi_sale as an
+administrator does from the Apps menu, then fill the database as its users do.
+
+PHASE ``upgrade``, with the checkout's addons: upgrade psi_sale from the Apps
+menu (Odoo installs the addons it now depends on first), compare what the
+database held before, update twice, have two people log time and invoice one
+order at once, uninstall psi_sale and its addons.
+
+A snapshot after each step (var/DB-STEP.json). OUTPUT_JSON gets
+the checks, as ``[[name, [problem, ...]], ...]``, which tools/psi.py judges.
 """
 
 import json
 import os
 import sys
 import threading
+from collections import defaultdict
 from functools import partial
 
 from odoo import SUPERUSER_ID, api
-from odoo.fields import Command
 from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.tools import config, mute_logger
 from odoo.tools.sql import column_exists, table_exists
 
-# not compared: when and by whom a record was written, and the arch a view had
-# before the last update (Odoo keeps it for each view it updates)
-IGNORED_FIELDS = {"create_date", "create_uid", "write_date", "write_uid", "arch_prev"}
-VAR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var")
+from tools.lifecycle_data import (
+    ADDONS,
+    APP,
+    VAR,
+    fill,
+    load_snapshot,
+    order_of_days,
+    seed,
+    snapshot,
+    timesheet,
+)
 
-
-def read(records, fields):
-    """{id: values} as JSON: many2one pairs become ids."""
-    return {
-        str(values["id"]): {
-            key: value[0] if isinstance(value, tuple) else value
-            for key, value in values.items()
-        }
-        for values in records.read(fields)
-    }
-
-
-def order_of_days(env, label, company=None, **order_values):
-    """A new customer's confirmed order of 10 consulting days; its task."""
-    from tools.factory import service_product  # psi_sale/tests/factory.py
-
-    company_id = {"company_id": company.id} if company else {}
-    customer = env["res.partner"].create({"name": f"Client ({label})"})
-    product = service_product(env, f"Jour de conseil ({label})", 600, **company_id)
-    line = Command.create({"product_id": product.id, "product_uom_qty": 10})
-    order = env["sale.order"].create(
-        {"partner_id": customer.id, "order_line": [line], **company_id, **order_values}
-    )
-    order.action_confirm()
-    return order, order.order_line.task_id
-
-
-def timesheet(task, employee, **values):
-    """Values of a timesheet line of EMPLOYEE on TASK."""
-    return {
-        "name": "Atelier",
-        "task_id": task.id,
-        "project_id": task.project_id.id,
-        "employee_id": employee.id,
-        **values,
-    }
-
-
-def seed(env):
-    calendar = env["resource.calendar"].create({"name": "35 heures"})  # 8-12, 13-17
-    calendar.attendance_ids.filtered(lambda a: a.day_period == "morning").hour_from = 9
-    company_35 = env["res.company"].create(
-        {"name": "Conseil 35 heures", "resource_calendar_id": calendar.id}
-    )
-    env["account.chart.template"].try_loading(
-        env.company.chart_template or "generic_coa", company_35, install_demo=False
-    )
-    hour = env.ref("uom.product_uom_hour").id
-    for company in env.company | company_35:
-        env = env(context=dict(env.context, allowed_company_ids=company.ids))
-        order, task = order_of_days(env, company.name, company)
-        employee = env["hr.employee"].create(
-            {"name": f"Consultant ({company.name})", "company_id": company.id}
-        )
-        timesheets = env["account.analytic.line"]
-        timesheets.create(
-            timesheet(task, employee, unit_amount=20, product_uom_id=hour)
-        )
-        order._create_invoices().action_post()
-        timesheets.create(
-            timesheet(task, employee, unit_amount=10, product_uom_id=hour)
-        )
-        customer = {"partner_id": order.partner_id.id, "company_id": company.id}
-        env["sale.order"].create(customer)
-        name = f"Projet ({company.name})"
-        env["crm.lead"].create(
-            {"name": name, "type": "opportunity", "expected_revenue": 12000, **customer}
-        )
-
-
-# Snapshots ------------------------------------------------------------------
-
-
-def figures(env):
-    """Stock Odoo's figures that installing psi_sale must not change."""
-    orders = env["sale.order"].search([("state", "=", "sale")])
-    everything = [("id", "!=", 0)]
-    return {
-        "orders": read(
-            orders, ["amount_untaxed", "amount_total", "invoice_status", "project_id"]
-        ),
-        "order lines": read(
-            orders.order_line,
-            "product_uom_qty qty_delivered qty_invoiced qty_to_invoice price_subtotal"
-            " untaxed_amount_invoiced untaxed_amount_to_invoice analytic_distribution"
-            " project_id task_id".split(),
-        ),
-        "invoices": read(
-            env["account.move"].search([("move_type", "!=", "entry")]),
-            ["state", "amount_untaxed", "amount_total", "invoice_line_ids"],
-        ),
-        "tasks": read(
-            env["project.task"].with_context(active_test=False).search(everything),
-            ["project_id", "sale_line_id", "allocated_hours", "stage_id"],
-        ),
-        "timesheets": read(
-            env["account.analytic.line"].search(everything),
-            ["unit_amount", "amount", "so_line", "task_id", "project_id"],
-        ),
-        "opportunities": read(
-            env["crm.lead"].with_context(active_test=False).search(everything),
-            ["stage_id", "probability", "expected_revenue", "tag_ids", "active"],
-        ),
-    }
-
-
-def psi_data(env):
-    """psi_sale's records (by XML id) with their stored values, and the record
-    counts of their models (an update makes no duplicate)."""
-    data = env["ir.model.data"].search([("module", "=", "psi_sale")])
-    records = {}
-    for row in data.filtered(lambda row: row.model in env):
-        record = env[row.model].browse(row.res_id).exists()
-        fields = [
-            name
-            for name, field in record._fields.items()
-            if field.store and field.type != "binary" and name not in IGNORED_FIELDS
-        ]
-        values = read(record, fields).get(str(row.res_id))
-        if values and row.model == "ir.actions.act_window":
-            # recreated by each update (Command.clear() in the XML, as in stock
-            # Odoo): compared by what they are
-            values["view_ids"] = [[v.view_mode, v.view_id.id] for v in record.view_ids]
-        records[f"{row.model} {row.name}"] = values
-    counts = {
-        model: env[model].with_context(active_test=False).search_count([])
-        for model in sorted(set(data.mapped("model")))
-        if model in env
-    }
-    return {"records": records, "counts": counts}
-
-
-def psi_schema(env):
-    """The columns and tables of the fields psi_sale defines (not those it
-    only changes)."""
-    data = env["ir.model.data"].search(
-        [("module", "=", "psi_sale"), ("model", "=", "ir.model.fields")]
-    )
-    columns, tables = [], []
-    for field_record in env["ir.model.fields"].browse(data.mapped("res_id")):
-        field = env[field_record.model]._fields.get(field_record.name)
-        if field_record.modules != "psi_sale" or not field or not field.store:
-            continue
-        if field.type == "many2many":
-            tables.append(field.relation)
-        elif field.column_type:
-            columns.append([env[field_record.model]._table, field.name])
-    return {"columns": sorted(columns), "tables": sorted(tables)}
-
-
-def psi_defaults(env):
-    """What psi_sale gave the records that were there before it."""
-    companies = env["res.company"].search([])
-    return {
-        "companies": read(
-            companies,
-            "timesheet_hours_per_day timesheet_day_rounding crm_stage_rules"
-            " quotation_offer_lines down_payment_deduction".split(),
-        ),
-        "leads": env.ref("crm.group_use_lead")
-        in env.ref("base.group_user").implied_ids,
-        "calendars": {
-            str(company.id): company.resource_calendar_id.hours_per_day
-            for company in companies
-        },
-        "orders": read(env["sale.order"].search([]), ["hours_per_day", "day_rounding"]),
-    }
-
-
-def snapshot(env, step):
-    result = {"figures": figures(env), "order ids": env["sale.order"].search([]).ids}
-    psi_sale = env["ir.module.module"].search([("name", "=", "psi_sale")])
-    if psi_sale.state == "installed":
-        result.update(data=psi_data(env), schema=psi_schema(env))
-        result.update(defaults=psi_defaults(env))
-    with open(os.path.join(VAR, f"psi_lifecycle-{step}.json"), "w") as output:
-        json.dump(result, output, indent=1, sort_keys=True, default=str)
-    return json.loads(json.dumps(result, default=str))  # compared as written
+# the reflection of models and fields: Odoo gives each module that defines or
+# extends one its own XML id of the same record
+REFLECTION = [
+    "ir.model",
+    "ir.model.fields",
+    "ir.model.fields.selection",
+    "ir.model.constraint",
+    "ir.model.relation",
+]
 
 
 def kept(before, after):
@@ -256,6 +99,137 @@ def default_problems(snapshot, before):
             }
             problems += differences(expected, order, f"order {order_id}")
     return problems[:20]
+
+
+# The upgrade to the split ------------------------------------------------------
+
+
+def values_lost(filled, upgraded):
+    """FILLED's values of our fields that UPGRADED lost or changed, by model,
+    database id and field name."""
+    problems = []
+    for model, records in filled["values"].items():
+        after = upgraded["values"].get(model, {})
+        for record_id, values in records.items():
+            if record_id not in after:
+                problems.append(f"{model} {record_id}: gone")
+                continue
+            new = after[record_id]
+            problems += [
+                f"{model} {record_id} {field}: {value!r:.60} -> "
+                + (f"{new[field]!r:.60}" if field in new else "(no such field)")
+                for field, value in values.items()
+                if new.get(field, "(none)") != value
+            ]
+    return problems[:40]
+
+
+def records_lost(filled, upgraded):
+    """psi_sale's records (by model and XML id name) that UPGRADED lost: gone,
+    made again under another id, a value emptied; any value changed of a
+    record that updates leave alone (noupdate). And the values the new code
+    gave the others."""
+    problems, changes = [], []
+    for key, before in filled["data"]["records"].items():
+        after = upgraded["data"]["records"].get(key) or {"id": None, "values": None}
+        if before["values"] is None:  # already gone before the upgrade
+            continue
+        if after["id"] != before["id"] or after["values"] is None:
+            problems.append(f"{key}: record {before['id']} -> {after['id']}")
+            continue
+        for field, value in before["values"].items():
+            new = after["values"].get(field)
+            if new == value:
+                continue
+            line = f"{key} (id {before['id']}) {field}: {value!r:.60} -> {new!r:.60}"
+            lost = before["noupdate"] or (value and not new)
+            (problems if lost else changes).append(line)
+    return problems[:40], changes
+
+
+def held_twice(env, modules):
+    """Records or XML id names held by two of our modules (a psi_sale XML id
+    left for a record another addon holds now, or made again by it); not the
+    reflection of models and fields."""
+    data = env["ir.model.data"].search(
+        [("module", "in", modules), ("model", "not in", REFLECTION)]
+    )
+    holders = defaultdict(set)
+    for row in data:
+        holders[f"{row.model} named {row.name}"].add(row.complete_name)
+        holders[f"{row.model} {row.res_id}"].add(row.complete_name)
+    return [
+        f"{what}: {', '.join(sorted(names))}"
+        for what, names in sorted(holders.items())
+        if len({name.split(".")[0] for name in names}) > 1
+    ]
+
+
+def views_twice(env, modules):
+    """Views of our modules defined twice: the same arch on the same view."""
+    data = env["ir.model.data"].search(
+        [("module", "in", modules), ("model", "=", "ir.ui.view")]
+    )
+    xml_ids = {row.res_id: row.complete_name for row in data}
+    archs = defaultdict(set)
+    for view in env["ir.ui.view"].browse(xml_ids).exists():
+        archs[view.inherit_id.key or view.model, view.arch_db].add(xml_ids[view.id])
+    return [
+        f"{view}: {', '.join(sorted(names))}"
+        for (view, _arch), names in archs.items()
+        if len(names) > 1
+    ]
+
+
+def counts_grown(filled, upgraded):
+    """Models whose records grew by more than the records of our modules (a
+    record made again without an XML id)."""
+    problems = []
+    for model, (total, ours) in filled["data"]["counts"].items():
+        total_after, ours_after = upgraded["data"]["counts"].get(model, [0, 0])
+        if total_after - total > ours_after - ours:
+            problems.append(
+                f"{model}: {total} records, {ours} of ours -> {total_after}, "
+                f"{ours_after} of ours"
+            )
+    return problems
+
+
+def upgrade_checks(env, filled, upgraded):
+    """The upgrade from today's psi_sale (FILLED) to the split (UPGRADED);
+    the values the new code gave psi_sale's records go to
+    var/DB-upgrade-changes.json."""
+    modules = upgraded["modules"]
+    lost, changes = records_lost(filled, upgraded)
+    with open(os.path.join(VAR, f"{env.cr.dbname}-upgrade-changes.json"), "w") as out:
+        json.dump(changes, out, indent=1)
+    return [
+        (
+            "the upgrade installs every addon of the checkout",
+            [f"{name} not installed" for name in ADDONS if name not in modules],
+        ),
+        (
+            "the upgrade keeps every value of psi_sale's fields, on every record",
+            values_lost(filled, upgraded),
+        ),
+        (
+            "the upgrade keeps the figures of orders, invoices, tasks, timesheets",
+            differences(filled["figures"], upgraded["figures"]),
+        ),
+        (
+            "the upgrade keeps every record psi_sale had an XML id for",
+            lost,
+        ),
+        (
+            "the upgrade leaves no record or XML id held by two addons",
+            held_twice(env, modules),
+        ),
+        ("the upgrade defines no view twice", views_twice(env, modules)),
+        (
+            "the upgrade makes no record again (views, rules, menus, templates...)",
+            counts_grown(filled, upgraded),
+        ),
+    ]
 
 
 # Concurrency and uninstallation ---------------------------------------------
@@ -321,13 +295,13 @@ def concurrency(dbname):
     return step(dbname, check)
 
 
-def schema_left(env, schema):
-    """What uninstalling left of psi_sale: the XML ids of deleted records
+def schema_left(env, schema, modules):
+    """What uninstalling left of MODULES: the XML ids of deleted records
     (Odoo keeps the records it cannot delete, e.g. a task stage still used,
-    and their XML ids for a reinstall), its columns and tables."""
-    data = env["ir.model.data"].search([("module", "=", "psi_sale")])
+    and their XML ids for a reinstall), their columns and tables."""
+    data = env["ir.model.data"].search([("module", "in", modules)])
     left = [
-        f"xml id left: {row.model} {row.name}"
+        f"xml id left: {row.model} {row.complete_name}"
         for row in data
         if row.model not in env or not env[row.model].browse(row.res_id).exists()
     ]
@@ -350,23 +324,33 @@ def step(dbname, function, *args):
         return function(api.Environment(cr, SUPERUSER_ID, {}), *args)
 
 
-def apps_menu(env, button):
-    """Press BUTTON of psi_sale in the Apps menu."""
-    module = env["ir.module.module"].search([("name", "=", "psi_sale")])
-    getattr(module, button)()
+def apps_menu(env, button, modules=(APP,)):
+    """Press BUTTON of MODULES in the Apps menu."""
+    getattr(env["ir.module.module"].search([("name", "in", modules)]), button)()
 
 
-def lifecycle(dbname):
-    """The checks, as (name, problems) pairs, in the order they are made."""
+def install(dbname):
+    """Today's psi_sale installed on a database in business, then used."""
     checks = []
     step(dbname, seed)
     before = step(dbname, snapshot, "before")
     step(dbname, apps_menu, "button_immediate_install")
-    previous = installed = step(dbname, snapshot, "installed")
+    installed = step(dbname, snapshot, "installed")
     kept_figures = differences(before["figures"], kept(before, installed))
     checks.append(("installing keeps the figures of existing records", kept_figures))
     defaults = default_problems(installed, before)
     checks.append(("installing gives sensible defaults", defaults))
+    step(dbname, fill)
+    step(dbname, snapshot, "filled")
+    return checks
+
+
+def upgrade(dbname):
+    """psi_sale upgraded to the split, updated, used, uninstalled."""
+    before, filled = load_snapshot(dbname, "before"), load_snapshot(dbname, "filled")
+    step(dbname, apps_menu, "button_immediate_upgrade")
+    previous = upgraded = step(dbname, snapshot, "upgraded")
+    checks = step(dbname, upgrade_checks, filled, upgraded)
     for update in ("1", "2"):
         step(dbname, apps_menu, "button_immediate_upgrade")
         updated = step(dbname, snapshot, f"update{update}")
@@ -375,10 +359,11 @@ def lifecycle(dbname):
         previous = updated
     name = "two people logging time and invoicing one order at once invoice once"
     checks.append((name, concurrency(dbname)))
-    step(dbname, apps_menu, "button_immediate_uninstall")
-    left = step(dbname, schema_left, installed["schema"])
-    name = "uninstalling drops psi_sale's columns, tables and records no longer used"
-    checks.append((name, left))
+    modules = upgraded["modules"]
+    step(dbname, apps_menu, "button_immediate_uninstall", modules)
+    left = step(dbname, schema_left, upgraded["schema"], modules)
+    name = f"uninstalling {', '.join(modules)} drops their columns, tables and records"
+    checks.append((name + " no longer used", left))
     uninstalled = step(dbname, snapshot, "uninstalled")
     kept_figures = differences(before["figures"], kept(before, uninstalled))
     checks.append(("uninstalling keeps the figures of stock records", kept_figures))
@@ -387,10 +372,11 @@ def lifecycle(dbname):
 
 def main():
     separator = sys.argv.index("--")
+    phase, output = sys.argv[1:separator]
     config.parse_config(sys.argv[separator + 1 :])
-    checks = lifecycle(config["db_name"])
-    with open(sys.argv[1], "w", encoding="utf-8") as output:
-        json.dump(checks, output, indent=1)
+    checks = {"install": install, "upgrade": upgrade}[phase](config["db_name"])
+    with open(output, "w", encoding="utf-8") as output_file:
+        json.dump(checks, output_file, indent=1)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from Odoo's log, which checklog-odoo checks against tools/log_ignore.txt.
 """
 
 import argparse
+import ast
 import collections
 import contextlib
 import hashlib
@@ -428,25 +429,66 @@ def cmd_test_stock(options):
     return judge(results, expected=read_expected_failures())
 
 
-def cmd_test_lifecycle(options):
-    """Install, upgrade, uninstall psi_sale, then stock Odoo's tests.
+# The last commit of psi_sale as one addon, before its split into four (issue
+# 30): what databases in business run. `test-lifecycle` installs it from git
+# history, fills the database, then upgrades it to the checkout's addons.
+PRE_SPLIT = "5b6cc689e663af275cc70d20d89e445658218df1"
+LIFECYCLE_PHASES = {
+    "install": f"seeding, installing psi_sale as of {PRE_SPLIT[:7]}, filling it",
+    "upgrade": "upgrading psi_sale to the checkout, updating it twice, uninstalling",
+}
 
-    On a database in business (tools/lifecycle.py); stock's post_install
-    tests run there after the uninstall."""
-    output, checks, results = os.path.join(VAR, f"{LIFECYCLE_DB}.json"), [], []
+
+def pre_split_addons():
+    """psi_sale as of PRE_SPLIT, from git history, in var/DB-pre-split/;
+    (that addons directory, its depends)."""
+    path = os.path.join(VAR, f"{LIFECYCLE_DB}-pre-split")
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    git = ["git", "-C", ROOT, "archive", PRE_SPLIT, "psi_sale"]
+    with subprocess.Popen(git, stdout=subprocess.PIPE) as archive:
+        subprocess.run(["tar", "-x", "-C", path], stdin=archive.stdout, check=True)
+    if archive.returncode:
+        raise subprocess.CalledProcessError(archive.returncode, git)
+    manifest = pathlib.Path(path, "psi_sale", "__manifest__.py").read_text()
+    return path, ast.literal_eval(manifest)["depends"]
+
+
+def cmd_test_lifecycle(options):
+    """Upgrade today's psi_sale to the split, uninstall it, then stock's tests.
+
+    On a database in business (tools/lifecycle.py), in two Odoo processes:
+    psi_sale as of PRE_SPLIT installed and used, then upgraded to the
+    checkout's addons, updated and uninstalled; stock's post_install tests run
+    there after the uninstall."""
+    checks, results = [], []
     with workspace(LIFECYCLE_DB, keep=options.keep) as (env, args, config):
         try:
-            modules = with_tested(addon_depends(), options.modules)
-            initdb(env, config, LIFECYCLE_DB, modules)
-            log("seeding, installing psi_sale, upgrading it twice, uninstalling it")
-            command = [sys.executable, "-m", "tools.lifecycle", output, "--", *args]
-            command += [f"--database={LIFECYCLE_DB}", "--log-level=warn"]
-            subprocess.run(command, env=env, cwd=ROOT, check=True)
-            checks = json.loads(pathlib.Path(output).read_text(encoding="utf-8"))
+            pre_split, depends = pre_split_addons()
+            initdb(env, config, LIFECYCLE_DB, with_tested(depends, options.modules))
+            for phase, addons in ("install", pre_split), ("upgrade", ROOT):
+                log(LIFECYCLE_PHASES[phase])
+                output = os.path.join(VAR, f"{LIFECYCLE_DB}-checks-{phase}.json")
+                command = [sys.executable, "-m", "tools.lifecycle", phase, output]
+                command += ["--", *with_addons_dir(args, addons)]
+                command += [f"--database={LIFECYCLE_DB}", "--log-level=warn"]
+                subprocess.run(command, env=env, cwd=ROOT, check=True)
+                checks += json.loads(pathlib.Path(output).read_text(encoding="utf-8"))
             results.append(stock_tests(env, args, options, LIFECYCLE_DB, True))
         except subprocess.CalledProcessError as error:  # its traceback is above
             checks.append(("the lifecycle steps run", [str(error)]))
     return judge(results, checks, read_expected_failures())
+
+
+def with_addons_dir(args, addons):
+    """Odoo's ARGS, ADDONS in its addons path instead of the checkout."""
+    option = "--addons-path="
+    return [
+        option + ",".join(addons if path == ROOT else path for path in paths)
+        if arg.startswith(option) and (paths := arg[len(option) :].split(","))
+        else arg
+        for arg in args
+    ]
 
 
 def cmd_pot(_options):

@@ -166,17 +166,19 @@ def held_twice(env, modules):
 
 
 def views_twice(env, modules):
-    """Views of our modules defined twice: the same arch on the same view."""
+    """Views of our modules defined twice: the same arch, inheriting the same
+    view (or none) of the same model."""
     data = env["ir.model.data"].search(
         [("module", "in", modules), ("model", "=", "ir.ui.view")]
     )
     xml_ids = {row.res_id: row.complete_name for row in data}
     archs = defaultdict(set)
     for view in env["ir.ui.view"].browse(xml_ids).exists():
-        archs[view.inherit_id.key or view.model, view.arch_db].add(xml_ids[view.id])
+        parent = f"{view.model} view {view.inherit_id.id}"
+        archs[parent, view.arch_db].add(xml_ids[view.id])
     return [
-        f"{view}: {', '.join(sorted(names))}"
-        for (view, _arch), names in archs.items()
+        f"{parent}: {', '.join(sorted(names))}"
+        for (parent, _arch), names in archs.items()
         if len(names) > 1
     ]
 

@@ -145,11 +145,12 @@ def records_lost(filled, upgraded):
     others."""
     problems, changes = [], []
     for key, before in filled["data"]["records"].items():
-        after = upgraded["data"]["records"].get(key) or {"id": None, "values": None}
+        after = upgraded["data"]["records"].get(key)
         if before["values"] is None:  # already gone before the upgrade
             continue
-        if after["id"] != before["id"] or after["values"] is None:
-            problems.append(f"{key}: record {before['id']} -> {after['id']}")
+        if not after or after["id"] != before["id"] or after["values"] is None:
+            now = f"{after['module']}'s {after['id']}" if after else "none"
+            problems.append(f"{key}: {before['module']}'s {before['id']} -> {now}")
             continue
         if key.split()[0] in REFLECTION:  # the code's: its data is its fields'
             continue

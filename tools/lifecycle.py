@@ -139,23 +139,24 @@ def values_lost(env, filled):
 
 def records_lost(filled, upgraded):
     """psi_sale's records (by model and XML id name) that UPGRADED lost: gone,
-    made again under another id, a value emptied (but the reflection of
-    fields and models, which the code makes); any value changed of a record
-    that updates leave alone (noupdate). And the values the new code gave the
-    others."""
+    made again under another id (whatever module holds the name now), a value
+    emptied (but the reflection of fields and models, which the code makes);
+    any value changed of a record that updates leave alone (noupdate). And the
+    values the new code gave the others."""
     problems, changes = [], []
-    for key, before in filled["data"]["records"].items():
-        after = upgraded["data"]["records"].get(key)
+    for key, held in filled["data"]["records"].items():
+        before, holders = held[APP], upgraded["data"]["records"].get(key, {})
+        after = [a for a in holders.values() if a["id"] == before["id"]]
         if before["values"] is None:  # already gone before the upgrade
             continue
-        if not after or after["id"] != before["id"] or after["values"] is None:
-            now = f"{after['module']}'s {after['id']}" if after else "none"
-            problems.append(f"{key}: {before['module']}'s {before['id']} -> {now}")
+        if not after or after[0]["values"] is None:
+            now = ", ".join(f"{m}'s {a['id']}" for m, a in holders.items()) or "none"
+            problems.append(f"{key}: psi_sale's {before['id']} -> {now}")
             continue
         if key.split()[0] in REFLECTION:  # the code's: its data is its fields'
             continue
         for field, value in before["values"].items():
-            new = after["values"].get(field)
+            new = after[0]["values"].get(field)
             if new == value:
                 continue
             line = f"{key} (id {before['id']}) {field}: {value!r:.60} -> {new!r:.60}"
@@ -165,16 +166,18 @@ def records_lost(filled, upgraded):
 
 
 def held_twice(env, modules):
-    """Records or XML id names held by two of our modules (a psi_sale XML id
-    left for a record another addon holds now, or made again by it); not the
-    reflection of models and fields."""
+    """Records held by two of our modules (a psi_sale XML id left for a record
+    another addon holds now), XML id names of two (a record made again; but
+    a view split in two, see views_twice()); not the reflection of models
+    and fields, which Odoo gives each module that extends them."""
     data = env["ir.model.data"].search(
         [("module", "in", modules), ("model", "not in", REFLECTION)]
     )
     holders = defaultdict(set)
     for row in data:
-        holders[f"{row.model} named {row.name}"].add(row.complete_name)
         holders[f"{row.model} {row.res_id}"].add(row.complete_name)
+        if row.model != "ir.ui.view":
+            holders[f"{row.model} named {row.name}"].add(row.complete_name)
     return [
         f"{what}: {', '.join(sorted(names))}"
         for what, names in sorted(holders.items())

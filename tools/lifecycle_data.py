@@ -329,10 +329,10 @@ def stored_fields(record):
 
 
 def psi_data(env, modules):
-    """Our records, by model and XML id name (whatever module holds it): their
-    id, module, whether updates leave them (noupdate) and stored values; the
-    number of records of their models, and of ours (no duplicate)."""
-    data = env["ir.model.data"].search([("module", "in", modules)], order="module, id")
+    """Our records, by model and XML id name, then module: their id, whether
+    updates leave them (noupdate) and stored values; the number of records of
+    their models, and of ours (no duplicate)."""
+    data = env["ir.model.data"].search([("module", "in", modules)])
     records = {}
     for row in data.filtered(lambda row: row.model in env):
         record = env[row.model].browse(row.res_id).exists()
@@ -341,9 +341,8 @@ def psi_data(env, modules):
             # recreated by each update (Command.clear() in the XML, as in stock
             # Odoo): compared by what they are
             values["view_ids"] = [[v.view_mode, v.view_id.id] for v in record.view_ids]
-        records[f"{row.model} {row.name}"] = {
+        records.setdefault(f"{row.model} {row.name}", {})[row.module] = {
             "id": row.res_id,
-            "module": row.module,
             "noupdate": row.noupdate,
             "values": values,
         }

@@ -317,6 +317,10 @@ def figures(env):
             env["crm.lead"].with_context(active_test=False).search(everything),
             ["stage_id", "probability", "expected_revenue", "tag_ids", "active"],
         ),
+        "partners": read(
+            env["res.partner"].with_context(active_test=False).search(everything),
+            ["country_id", "company_registry", "peppol_eas", "peppol_endpoint"],
+        ),
     }
 
 

@@ -9,14 +9,14 @@ settings page.
 What it reads: snapshot(), after each step, in var/DB-STEP.json.
 """
 
-import functools
-import importlib.util
 import json
 import os
 import pathlib
 from collections import defaultdict
 
 from odoo.fields import Command
+
+from tools.factory import service_product  # psi_sale/tests/factory.py
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VAR = os.path.join(ROOT, "var")
@@ -42,26 +42,12 @@ def read(records, fields):
     }
 
 
-@functools.cache
-def factory():
-    """The product factory of the tests (psi_sale/tests/factory.py), loaded
-    by its path: it sets no field of psi_sale, and is not importable as an
-    addon's module."""
-    path = os.path.join(ROOT, "psi_sale", "tests", "factory.py")
-    spec = importlib.util.spec_from_file_location("psi_sale_tests_factory", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def order_of_days(env, label, company=None, customer=None, days=10, **order_values):
     """A confirmed order of DAYS consulting days for CUSTOMER (else a new
     one); its task."""
     company_id = {"company_id": company.id} if company else {}
     customer = customer or env["res.partner"].create({"name": f"Client ({label})"})
-    product = factory().service_product(
-        env, f"Jour de conseil ({label})", 600, **company_id
-    )
+    product = service_product(env, f"Jour de conseil ({label})", 600, **company_id)
     line = Command.create({"product_id": product.id, "product_uom_qty": days})
     order = env["sale.order"].create(
         {"partner_id": customer.id, "order_line": [line], **company_id, **order_values}
@@ -250,7 +236,7 @@ def fill(env):
     invoice(order, "lines_deduct").action_post()
 
     # CRM: an offer category with its offers, on an opportunity; stage rules
-    offer = factory().service_product(env, "Audit", 900)
+    offer = service_product(env, "Audit", 900)
     category = env["crm.tag"].create(
         {"name": "Audit", "is_offer_category": True, "offer_product_ids": offer.ids}
     )

@@ -372,7 +372,9 @@ def cmd_test(options):
     States, as stock Odoo's tests have it), then those of --french-tags on a
     database created as the database manager does for a French company (empty
     tags: no run). Installing the app installs every addon, each running its
-    at_install tests as Odoo installs it, before the app is loaded."""
+    at_install tests as Odoo installs it, before the app is loaded; --install
+    installs one addon instead, to run its tests with only what it depends
+    on."""
     if not options.no_lint and cmd_lint():
         print("0 passed, 1 failed")
         return 1
@@ -380,13 +382,13 @@ def cmd_test(options):
     with workspace(TEST_DB, french, keep=options.keep) as (env, args, config):
         if options.test_tags:
             drop_database(env, config, TEST_DB)  # French loaded before each module
-            args_db = [*args, f"--init={APP}", "--load-language=fr_FR"]
+            args_db = [*args, f"--init={options.install}", "--load-language=fr_FR"]
             results.append(odoo_tests(env, args_db, TEST_DB, options.test_tags))
         if options.french_tags:
             # France's rules on Factur-X, run by the French tests (never skipped)
             env = dict(env, PSI_FACTURX_PYTHON=facturx_python())
             create_database(env, args, config, french)
-            args_db = [*args, f"--init={APP}"]
+            args_db = [*args, f"--init={options.install}"]
             results.append(odoo_tests(env, args_db, french, options.french_tags))
     return judge(results)
 
@@ -538,6 +540,7 @@ def main():
     test.add_argument("--test-tags", default=env("TEST_TAGS", tags))
     tags = ",".join(f"psi_fr/{addon}" for addon in ADDONS)
     test.add_argument("--french-tags", default=env("TEST_TAGS_FR", tags))
+    test.add_argument("--install", default=env("INSTALL", APP), choices=ADDONS)
     test.add_argument("--no-lint", **flag)
     stock.add_argument("--baseline", **flag, help="without our addons: their depends")
     for command in stock, lifecycle:

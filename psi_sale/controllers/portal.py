@@ -20,9 +20,11 @@ class PsiCustomerPortal(CustomerPortal):
         return super()._show_report(model, report_type, report_ref, download=download)
 
     def _get_page_view_values(self, document, access_token, values, *args, **kwargs):
-        """A confirmed order's page shows its tracking ("Suivi")."""
-        if document._name == "sale.order" and document.state == "sale":
-            values["psi_tracking"] = portal_tracking(document)
+        """An order's page formats its tracking ("Suivi") with
+        ``portal_tracking``, called where the page renders the section, after
+        the rest of the order is read."""
+        if document._name == "sale.order":
+            values["portal_tracking"] = portal_tracking
         return super()._get_page_view_values(
             document, access_token, values, *args, **kwargs
         )
